@@ -1,0 +1,330 @@
+"""The ``mla-kg`` command line: thin commands over the library.
+
+Exit codes: 0 OK; 1 violations or no result; 2 bad input or a load error. A typed error
+(:class:`~mla_kg.errors.MlaKgError`) prints its message, never a traceback. Later commands
+register on :data:`app` the same way (``@app.command()``) and reach the graph with
+:func:`graph`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rdflib import BNode, URIRef
+from rdflib.term import Node
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mla_kg import __version__, queries
+from mla_kg.errors import MlaKgError
+from mla_kg.namespaces import compact, compact_text
+from mla_kg.push import push
+from mla_kg.store import KnowledgeGraph, QueryResult
+
+# Wide enough that IRIs are never folded across lines when output goes to a file or pipe.
+_PIPE_WIDTH = 4000
+
+
+def _console(stderr: bool = False) -> Console:
+    """Return a rich console that never reads markup or highlights data."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else _PIPE_WIDTH
+    return Console(file=stream, width=width, highlight=False, markup=False, emoji=False)
+
+
+class _App(typer.Typer):
+    """A Typer app that turns typed errors into their message and exit code."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except MlaKgError as error:
+            _console(stderr=True).print(f"error: {error}")
+            sys.exit(error.exit_code)
+
+
+app = _App(
+    name="mla-kg",
+    help="Knowledge graph of mutual legal assistance instruments in criminal matters.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Backend(str, Enum):
+    """SPARQL engines a command can run on."""
+
+    oxigraph = "oxigraph"
+    rdflib = "rdflib"
+
+
+class TableOrJson(str, Enum):
+    """Output formats of reports."""
+
+    table = "table"
+    json = "json"
+
+
+class ResultFormat(str, Enum):
+    """Output formats of query results."""
+
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+class RdfFormat(str, Enum):
+    """Serialization formats of the graph."""
+
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+    trig = "trig"
+
+
+def graph(ctx: typer.Context) -> KnowledgeGraph:
+    """Return the graph for a command, loaded once with the global options."""
+    obj = ctx.ensure_object(dict)
+    if "graph" not in obj:
+        obj["graph"] = KnowledgeGraph(backend=obj.get("backend", "oxigraph"))
+    return obj["graph"]
+
+
+def _version(show: bool) -> None:
+    """Print the version and stop."""
+    if show:
+        print(f"mla-kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    backend: Annotated[
+        Backend, typer.Option(help="SPARQL engine: oxigraph (fast) or rdflib (pure Python).")
+    ] = Backend.oxigraph,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """Knowledge graph of mutual legal assistance instruments in criminal matters."""
+    ctx.ensure_object(dict)["backend"] = backend.value
+
+
+def _cell(term: Node | None) -> Text:
+    """Render a term for a table cell: prefixed names where possible, literals as text."""
+    if term is None:
+        return Text("")
+    if isinstance(term, URIRef):
+        return Text(compact(str(term)))
+    if isinstance(term, BNode):
+        return Text(f"_:{term}")
+    return Text(str(term))
+
+
+def _print_result(result: QueryResult, format: ResultFormat) -> None:
+    """Print a query result in the chosen format."""
+    out = _console()
+    if result.ask is not None:
+        print(
+            json.dumps({"head": {}, "boolean": result.ask})
+            if format is ResultFormat.json
+            else str(result.ask).lower()
+        )
+        return
+    if result.graph is not None:
+        rdf_format = "json-ld" if format is ResultFormat.json else "turtle"
+        sys.stdout.write(result.graph.serialize(format=rdf_format))
+        return
+    if format is ResultFormat.table:
+        table = Table(*result.vars, show_lines=False)
+        for row in result.rows:
+            table.add_row(*(_cell(row.get(var)) for var in result.vars))
+        out.print(table)
+        out.print(f"{len(result.rows)} row(s)")
+        return
+    text = {
+        ResultFormat.csv: result.to_csv,
+        ResultFormat.tsv: result.to_tsv,
+        ResultFormat.json: result.to_json,
+    }[format]()
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _parse_params(pairs: list[str]) -> dict[str, Any]:
+    """Turn ``k=v`` options into parameters; a name given twice collects a list."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"{pair!r}: write NAME=VALUE", param_hint="--param")
+        name = name.strip()
+        if name in params:
+            previous = params[name]
+            params[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            params[name] = value
+    return params
+
+
+def _list_queries() -> None:
+    """Print the named queries with their parameters."""
+    table = Table("query", "parameters", "summary")
+    for name, query in sorted(queries.load_queries().items()):
+        params = ", ".join(
+            f"{p.name} ({p.type_label}{'' if p.required else ', optional'})" for p in query.params
+        )
+        table.add_row(Text(name), Text(params), Text(query.summary))
+    _console().print(table)
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    name_or_file: Annotated[
+        str | None,
+        typer.Argument(help="A named query (see `mla-kg query` alone for the list) or a .rq file."),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Parameter NAME=VALUE; repeat for lists or use a,b."),
+    ] = None,
+    format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.table,
+) -> None:
+    """Run a named query or a .rq file; without a name, list the named queries."""
+    if name_or_file is None:
+        _list_queries()
+        return
+    path = Path(name_or_file)
+    if name_or_file.endswith(".rq") and path.is_file():
+        named: str | queries.NamedQuery = queries.NamedQuery.from_path(path)
+    else:
+        named = name_or_file
+    params = _parse_params(param or [])
+    result = graph(ctx).run(named, **params)
+    _print_result(result, format)
+    if not result:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="RDF files to validate with the ontology and bundled data."),
+    ] = None,
+    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
+    standalone: Annotated[
+        bool,
+        typer.Option(
+            "--standalone",
+            help="Validate FILES with the ontology only, without the bundled data.",
+        ),
+    ] = False,
+) -> None:
+    """Validate the bundled data (or FILES with it) against the shapes and QC checks."""
+    from mla_kg.validate import validate as run_validation  # pyshacl loads only when needed
+
+    if standalone and not files:
+        raise typer.BadParameter("--standalone needs FILES to validate", param_hint="FILES")
+    report = run_validation(files, include_data=not standalone)
+    if format is TableOrJson.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        out = _console()
+        if report.results:
+            table = Table("severity", "focus node", "path", "value", "message", "source")
+            for result in report.results:
+                table.add_row(
+                    Text(result.severity),
+                    Text(compact(result.focus)),
+                    Text(compact_text(f"<{result.path}>") if result.path else ""),
+                    Text(result.value or ""),
+                    Text(result.message),
+                    Text(compact(result.source)),
+                )
+            out.print(table)
+        what = ", ".join(str(file) for file in report.files) or "bundled data"
+        verdict = "conforms" if report.conforms else "does not conform"
+        out.print(
+            f"{what}: {verdict} ({len(report.violations)} violation(s), "
+            f"{len(report.results) - len(report.violations)} warning(s) or info)"
+        )
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
+) -> None:
+    """Show triples, instruments with subdivisions by verification status, features used."""
+    from mla_kg.stats import STATUSES, statistics
+
+    figures = statistics(graph(ctx))
+    if format is TableOrJson.json:
+        print(json.dumps(figures.to_dict(), indent=2, ensure_ascii=False))
+        return
+    out = _console()
+    out.print(f"{figures.triples} triples ({figures.backend})")
+    table = Table(
+        "instrument",
+        "kind",
+        "short title",
+        *(status if status != "none" else "no status" for status in STATUSES),
+        "subdivisions",
+        "features",
+        title="Subdivisions by verification status",
+    )
+    for instrument in figures.instruments:
+        table.add_row(
+            Text(instrument.id),
+            Text(instrument.kind),
+            Text(instrument.short_title or instrument.title),
+            *(Text(str(instrument.subdivisions[status])) for status in STATUSES),
+            Text(str(instrument.total_subdivisions)),
+            Text(str(instrument.features)),
+        )
+    out.print(table)
+    out.print(
+        f"features used: {figures.features_used} of {figures.features_in_scheme} in the scheme. "
+        "Recalled facts are believed but not confirmed: check the official text before citing."
+    )
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    format: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.ttl,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write the whole graph (ontology, features, shapes, data) as RDF."""
+    data = graph(ctx).serialize(format.value)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+
+
+app.command()(push)
+
+# compare, diff, outline and profile live beside the comparison code they wrap.
+from mla_kg.compare_cli import register as _register_comparison  # noqa: E402
+
+_register_comparison(app, graph)
+
+if __name__ == "__main__":
+    app()
