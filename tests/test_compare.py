@@ -1,0 +1,479 @@
+"""The comparison matrix, its renderings, differences, outlines and model profiles.
+
+Most tests ask the bundled graph; the status rules (present, absent, unknown, conflict, annex
+limits, candidates, recalled marks) are also checked on a small instrument of our own, loaded
+next to the bundled data, so every rule is exercised whatever the research says today.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from subprocess import CompletedProcess
+
+import pytest
+import yaml
+from rdflib import URIRef
+
+from mla_kg import KnowledgeGraph, UnknownFeature, UnknownInstrument
+from mla_kg.compare import (
+    LEGEND,
+    RECALLED_LEGEND,
+    RECALLED_MARK,
+    STATUSES,
+    Comparison,
+)
+from mla_kg.errors import InvalidParameter
+
+THREE = ["eu-jp-mla", "eu-us-mla", "jp-us-mlat"]
+GROUP_ORDER = ["scope", "channels", "request", "refusal", "measures", "protection", "final"]
+
+# A made-up instrument whose facts exercise every rule of a cell.
+SYNTHETIC = """
+@prefix mla: <https://w3id.org/mla-kg/ontology#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix feat: <https://w3id.org/mla-kg/feature/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix x: <https://w3id.org/mla-kg/id/instrument/test-synthetic/> .
+
+<https://w3id.org/mla-kg/id/instrument/test-synthetic> a mla:Instrument, mla:BilateralTreaty ;
+    mla:instrumentId "test-synthetic" ; dct:title "Synthetic test treaty"@en ;
+    mla:verification mla:official .
+
+# Art 1 is recalled, so its paragraph's citation is not verified either.
+x:art\\/1 a mla:Article, mla:Subdivision ;
+    eli:is_part_of <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:inInstrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:citation "Art 1" ; mla:number "1" ; mla:order 1 ; mla:heading "Scope"@en ;
+    mla:verification mla:recalled ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+x:art\\/1\\/para\\/1 a mla:Paragraph, mla:Subdivision ;
+    eli:is_part_of x:art\\/1 ;
+    mla:inInstrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:citation "Art 1(1)" ; mla:number "1" ; mla:order 1 ;
+    mla:hasFeature feat:taking-testimony ;
+    mla:candidateFeature feat:examination ;
+    mla:verification mla:official ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+# Art 2 is verified and carries a feature the research also says is absent: a conflict.
+x:art\\/2 a mla:Article, mla:Subdivision ;
+    eli:is_part_of <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:inInstrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:citation "Art 2" ; mla:number "2" ; mla:order 2 ; mla:subject "Grounds for refusal" ;
+    mla:hasFeature feat:refusal-political-offence ;
+    mla:verification mla:official ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+x:absence\\/refusal-political-offence a mla:Absence ;
+    mla:instrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:feature feat:refusal-political-offence ; mla:pinpoint "p. 3" ;
+    mla:verification mla:scholarly ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+x:absence\\/deadlines a mla:Absence ;
+    mla:instrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:feature feat:deadlines ; mla:pinpoint "p. 4" ;
+    mla:verification mla:recalled ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+x:presence\\/costs a mla:Presence ;
+    mla:instrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:feature feat:costs ; mla:verification mla:official ;
+    mla:source <https://w3id.org/mla-kg/id/source/seed> .
+x:annex\\/I a mla:Annex, mla:Subdivision ;
+    eli:is_part_of <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:inInstrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:citation "Annex I" ; mla:number "I" ; mla:order 1 ;
+    mla:verification mla:scholarly ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+x:annex\\/I\\/entry\\/PT a mla:AnnexEntry, mla:Subdivision ;
+    eli:is_part_of x:annex\\/I ;
+    mla:inInstrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:citation "Annex I (PT)" ; mla:number "PT" ; mla:order 1 ;
+    mla:state <https://w3id.org/mla-kg/id/state/PT> ;
+    mla:hasFeature feat:refusal-life-imprisonment ;
+    mla:verification mla:scholarly ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+x:claim\\/1 a mla:CommentaryClaim ;
+    mla:about <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:statement "The treaty has no deadlines clause at all."@en ;
+    mla:contradicts x:absence\\/deadlines ; mla:pinpoint "p. 9" ;
+    mla:verification mla:scholarly ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+"""
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Comparison:
+    """Return the comparison of the synthetic instrument with EU-Japan."""
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.ttl"
+    path.write_text(SYNTHETIC, encoding="utf-8")
+    kg = KnowledgeGraph(extra_files=[path])
+    return kg.compare(["test-synthetic", "eu-jp-mla"])
+
+
+@pytest.fixture(scope="module")
+def three(kg: KnowledgeGraph) -> Comparison:
+    """Return the comparison of the three agreements the seed article compares."""
+    return kg.compare(THREE)
+
+
+# --- status rules ----------------------------------------------------------------------------
+
+
+def test_provision_makes_a_cell_present_with_its_citation(synthetic: Comparison) -> None:
+    cell = synthetic.cell("taking-testimony", "test-synthetic")
+    assert cell.status == "present"
+    assert [(p.citation, p.verification) for p in cell.provisions] == [("Art 1(1)", "official")]
+
+
+def test_citation_under_a_recalled_article_is_marked_recalled(synthetic: Comparison) -> None:
+    provision = synthetic.cell("taking-testimony", "test-synthetic").provisions[0]
+    assert provision.verification == "official"
+    assert provision.citation_recalled, "Art 1 is recalled, so 'Art 1(1)' is not verified"
+    assert provision.marked_citation == "Art 1(1)" + RECALLED_MARK
+
+
+def test_presence_only_cell_carries_the_attestation(synthetic: Comparison) -> None:
+    cell = synthetic.cell("costs", "test-synthetic")
+    assert cell.status == "present"
+    assert cell.provisions == []
+    assert [(e["kind"], e["verification"]) for e in cell.evidence()] == [("presence", "official")]
+    assert cell.text() == "present (seed)"
+
+
+def test_absence_gives_absent_with_evidence(synthetic: Comparison) -> None:
+    cell = synthetic.cell("deadlines", "test-synthetic")
+    assert cell.status == "absent"
+    assert [(e["source"].rsplit("/", 1)[1], e["pinpoint"]) for e in cell.evidence()] == [
+        ("seed", "p. 4")
+    ]
+    assert cell.recalled, "the only evidence is recalled"
+    assert cell.text().startswith("absent" + RECALLED_MARK)
+
+
+def test_provision_and_absence_together_are_present_and_flagged(synthetic: Comparison) -> None:
+    cell = synthetic.cell("refusal-political-offence", "test-synthetic")
+    assert cell.status == "present"
+    assert cell.conflict
+    note = next(text for _, _, c, text in synthetic.notes() if c is cell)
+    assert "Art 2" in note and "absence: seed p. 3 (scholarly)" in note
+
+
+def test_contradicting_claim_is_shown_with_the_fact(synthetic: Comparison) -> None:
+    cell = synthetic.cell("deadlines", "test-synthetic")
+    assert cell.conflict
+    assert [c.statement for c in cell.claims] == ["The treaty has no deadlines clause at all."]
+    assert "[" in cell.text(note=1)
+    assert any("no deadlines clause" in text for _, _, _, text in synthetic.notes())
+
+
+def test_nothing_recorded_is_unknown(synthetic: Comparison) -> None:
+    cell = synthetic.cell("telephone-conference", "test-synthetic")
+    assert (cell.status, cell.provisions, cell.attestations) == ("unknown", [], [])
+    assert cell.text() == "—"
+
+
+def test_candidate_feature_is_not_counted_but_shown(synthetic: Comparison) -> None:
+    cell = synthetic.cell("examination", "test-synthetic")
+    assert cell.status == "unknown"
+    assert [p.citation for p in cell.candidates] == ["Art 1(1)"]
+    assert cell.text() == f"— (cf. Art 1(1){RECALLED_MARK})"
+
+
+def test_annex_entry_is_present_but_limited_to_its_state(synthetic: Comparison) -> None:
+    cell = synthetic.cell("refusal-life-imprisonment", "test-synthetic")
+    assert cell.status == "present"
+    assert cell.limited_to == ["PT"]
+    assert cell.text() == "Annex I (PT only)"
+
+
+# --- the matrix on the bundled graph -----------------------------------------------------------
+
+
+def test_one_row_per_feature_in_the_scheme_order(kg: KnowledgeGraph, three: Comparison) -> None:
+    assert sorted(row.id for row in three) == kg.features()
+    assert [group for group, _, _ in three.groups()] == GROUP_ORDER
+
+
+def test_rows_follow_features_yaml(three: Comparison, shared_path: Callable[[str], Path]) -> None:
+    document = yaml.safe_load(shared_path("research/features.yaml").read_text(encoding="utf-8"))
+    expected = [feature for group in document["groups"].values() for feature in group]
+    assert [row.id for row in three] == expected
+
+
+def test_every_cell_has_a_status(three: Comparison) -> None:
+    for row in three:
+        assert list(row.cells) == THREE
+        for cell in row.cells.values():
+            assert cell.status in STATUSES
+            if cell.status == "present":
+                assert cell.provisions or cell.presences
+            if cell.status == "absent":
+                assert cell.absences and not cell.provisions and not cell.presences
+
+
+def test_cell_matches_the_graph(kg: KnowledgeGraph, three: Comparison) -> None:
+    # Recount what the matrix says from the raw triples, so the query is checked independently.
+    has = {
+        (str(r["f"]).rsplit("/", 1)[1], str(r["i"]).rsplit("/", 1)[1])
+        for r in kg.query(
+            "SELECT ?f ?i WHERE { { ?p mla:inInstrument ?i ; mla:hasFeature ?f } UNION "
+            "{ ?x a mla:Presence ; mla:instrument ?i ; mla:feature ?f } }"
+        ).rows
+    }
+    lacks = {
+        (str(r["f"]).rsplit("/", 1)[1], str(r["i"]).rsplit("/", 1)[1])
+        for r in kg.query(
+            "SELECT ?f ?i WHERE { ?x a mla:Absence ; mla:instrument ?i ; mla:feature ?f }"
+        ).rows
+    }
+    for row in three:
+        for instrument, cell in row.cells.items():
+            key = (row.id, instrument)
+            expected = "present" if key in has else "absent" if key in lacks else "unknown"
+            assert cell.status == expected, f"{row.id} in {instrument}"
+
+
+def test_features_and_groups_narrow_the_matrix(kg: KnowledgeGraph) -> None:
+    by_feature = kg.compare(THREE, features=["videoconference-hearing", "deadlines"])
+    assert [row.id for row in by_feature] == ["deadlines", "videoconference-hearing"]
+    by_group = kg.compare(THREE, groups=["channels"])
+    assert {row.group for row in by_group} == {"channels"}
+    assert len(by_group) == 5
+
+
+def test_unknown_instrument_lists_the_known_ids(kg: KnowledgeGraph) -> None:
+    with pytest.raises(UnknownInstrument) as error:
+        kg.compare(["eu-jp-mla", "eu-xx-mla"])
+    assert "eu-xx-mla" in str(error.value)
+    assert all(known in str(error.value) for known in THREE)
+
+
+def test_unknown_feature_and_group_are_refused(kg: KnowledgeGraph) -> None:
+    with pytest.raises(UnknownFeature):
+        kg.compare(THREE, features=["teleportation"])
+    with pytest.raises(InvalidParameter, match="refusal"):
+        kg.compare(THREE, groups=["refusals"])
+
+
+# --- renderings --------------------------------------------------------------------------------
+
+
+def test_json_follows_the_contract(three: Comparison) -> None:
+    data = json.loads(three.to_json())
+    assert data["instruments"] == THREE
+    assert len(data["features"]) == len(three)
+    for feature in data["features"]:
+        assert {"id", "label", "group", "cells"} <= set(feature)
+        assert all(isinstance(feature[k], str) for k in ("id", "label", "group"))
+        assert list(feature["cells"]) == THREE
+        for cell in feature["cells"].values():
+            assert cell["status"] in STATUSES
+            assert isinstance(cell["provisions"], list) and isinstance(cell["evidence"], list)
+            for provision in cell["provisions"]:
+                keys = ("iri", "citation", "verification")
+                assert all(isinstance(provision[k], str) for k in keys)
+                assert provision["verification"] in ("official", "scholarly", "recalled")
+            for evidence in cell["evidence"]:
+                assert isinstance(evidence["source"], str) and isinstance(evidence["pinpoint"], str)
+
+
+def test_json_absence_evidence(three: Comparison) -> None:
+    data = json.loads(three.to_json())
+    jit = next(f for f in data["features"] if f["id"] == "joint-investigation-teams")
+    cell = jit["cells"]["eu-jp-mla"]
+    assert cell["status"] == "absent"
+    assert {
+        "source": "https://w3id.org/mla-kg/id/source/seed",
+        "pinpoint": "section II.A.iii, fn 100-109",
+    }.items() <= cell["evidence"][0].items()
+
+
+def _recalled_and_verified(three: Comparison) -> tuple[str, str]:
+    """Return a recalled and a verified citation of the bundled EU-Japan column."""
+    videoconference = three.cell("videoconference-hearing", "eu-jp-mla")
+    recalled = next(p for p in videoconference.pinpoints() if p.recalled).citation
+    verified = three.cell("bank-secrecy-excluded", "eu-jp-mla").pinpoints()[0]
+    assert not verified.recalled
+    return recalled, verified.citation
+
+
+def test_every_rendering_marks_recalled_citations(three: Comparison) -> None:
+    recalled, verified = _recalled_and_verified(three)
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, no_color=True).print(three.to_rich())
+    renderings = {
+        "table": buffer.getvalue(),
+        "markdown": three.to_markdown(),
+        "html": three.to_html(),
+        "notebook": three._repr_html_(),
+        "csv": three.to_csv(),
+    }
+    for name, text in renderings.items():
+        assert recalled + RECALLED_MARK in text or recalled + "<span" in text, name
+        assert verified + RECALLED_MARK not in text, name
+        if name != "csv":
+            assert RECALLED_LEGEND in text, name
+    latex = three.to_latex()
+    assert recalled + r"\textdagger{}" in latex
+    assert r"\textdagger{} recalled: not verified against the official text" in latex
+
+
+def test_csv_has_one_row_per_cell_with_status(three: Comparison) -> None:
+    rows = list(csv.DictReader(io.StringIO(three.to_csv())))
+    assert len(rows) == len(three) * len(THREE)
+    key = ("bank-secrecy-excluded", "eu-jp-mla")
+    row = next(r for r in rows if (r["feature"], r["instrument"]) == key)
+    assert (row["status"], row["citations"], row["recalled"]) == ("present", "Art 11(3)", "no")
+
+
+def test_html_is_a_standalone_page(three: Comparison) -> None:
+    page = three.to_html()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<style>" in page
+    assert "<link" not in page and "<script" not in page and "src=" not in page
+
+
+def test_markdown_has_one_table_per_group(three: Comparison) -> None:
+    text = three.to_markdown()
+    assert text.count("| feature | eu-jp-mla | eu-us-mla | jp-us-mlat |") == len(GROUP_ORDER)
+    assert all(f"- {entry}" in text for entry in LEGEND)
+
+
+def test_latex_escapes_special_characters(three: Comparison) -> None:
+    latex = three.to_latex()
+    assert "\\begin{longtable}" in latex and "\\end{longtable}" in latex
+    assert "'shall provide'" in latex
+    for line in latex.splitlines():
+        if "&" in line:
+            assert "§" not in line and "_" not in line.replace("\\_", "")
+
+
+# --- diff, outline, profile ----------------------------------------------------------------
+
+
+def test_diff_sorts_features_into_only_a_only_b_and_both(kg: KnowledgeGraph) -> None:
+    difference = kg.diff("eu-us-mla", "eu-jp-mla")
+    only_a = {e.row.id for e in difference.only_a}
+    only_b = {e.row.id for e in difference.only_b}
+    both = {e.row.id for e in difference.both + difference.differing}
+    assert "joint-investigation-teams" in only_a
+    assert "refusal-death-penalty-abstract" in only_b
+    assert "videoconference-hearing" in both
+    assert not (only_a & only_b) and not (only_a & both) and not (only_b & both)
+
+
+def test_diff_agrees_with_the_diff_instruments_query(kg: KnowledgeGraph) -> None:
+    difference = kg.diff("eu-jp-mla", "eu-us-mla")
+    rows = kg.run("diff_instruments", a="eu-jp-mla", b="eu-us-mla").rows
+    by_feature = {str(r["featureId"]): (str(r["statusA"]), str(r["statusB"])) for r in rows}
+    for entry in difference.entries:
+        assert by_feature[entry.row.id] == (entry.a.status, entry.b.status), entry.row.id
+    category = {str(r["featureId"]): str(r["difference"]) for r in rows}
+    assert {e.row.id for e in difference.only_a} == {
+        feature
+        for feature, difference_ in category.items()
+        if difference_ in ("only a", "b unknown") and by_feature[feature][0] == "present"
+    }
+
+
+def test_diff_explains_differing_provisions(kg: KnowledgeGraph) -> None:
+    difference = kg.diff("eu-jp-mla", "jp-us-mlat")
+    reasons = {e.row.id: e.reasons() for e in difference.differing}
+    assert "jp-us-mlat: only recalled" in reasons["refusal-political-offence"]
+
+
+def test_outline_lists_articles_in_order_with_their_parts(kg: KnowledgeGraph) -> None:
+    structure = kg.outline("eu-jp-mla")
+    articles = [node for node in structure.parts if node.type == "Article"]
+    numbers = [int(node.number) for node in articles]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+    article_11 = structure.find("Art 11")
+    assert article_11.heading == "Grounds for refusal of assistance"
+    paragraph = structure.find("Art 11(1)")
+    assert [child.citation for child in paragraph.children][:2] == ["Art 11(1)(a)", "Art 11(1)(b)"]
+    assert paragraph in article_11.children
+    annexes = [node.citation for node in structure.parts if node.type == "Annex"]
+    assert annexes == ["Annex I", "Annex II", "Annex III", "Annex IV"]
+
+
+def test_outline_marks_recalled_numbers(kg: KnowledgeGraph) -> None:
+    structure = kg.outline("eu-jp-mla")
+    definitions = structure.find("Art 2")
+    assert definitions.verification == "recalled"
+    assert definitions.line().startswith("Art 2" + RECALLED_MARK)
+    text = structure.to_text()
+    assert RECALLED_LEGEND in text
+    assert "Art 11  “Grounds for refusal of assistance”" in text
+
+
+def test_model_profile_score_is_the_share_of_improved_markers(kg: KnowledgeGraph) -> None:
+    profile = kg.model_profile("eu-jp-mla")
+    models = {
+        str(r["f"]).rsplit("/", 1)[1]: str(r["m"]).rsplit("#", 1)[1]
+        for r in kg.query("SELECT ?f ?m WHERE { ?f mla:marks ?m }").rows
+    }
+    assert profile.markers
+    for marker in profile.markers:
+        assert marker.model == models[marker.feature]
+        assert marker.cell.status == "present"
+    improved = sum(m.model == "improved" for m in profile.markers)
+    traditional = sum(m.model == "traditional" for m in profile.markers)
+    assert profile.score == pytest.approx(improved / (improved + traditional))
+    markers = {m.feature for m in profile.markers}
+    assert {"videoconference-hearing", "bank-secrecy-excluded"} <= markers  # improved
+    assert "central-authority-channel" in markers  # traditional
+    assert {m.feature for m in profile.absent_markers} >= {"joint-investigation-teams", "deadlines"}
+    assert "improved-cooperation score" in profile.to_text()
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def _ok(result: CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_cli_compare_prints_the_matrix(run_cli: Callable[..., CompletedProcess[str]]) -> None:
+    out = _ok(run_cli("compare", *THREE))
+    for label in ("GROUNDS FOR REFUSAL", "MEASURES OF ASSISTANCE", "Art 11(1)(b)", "Art 11(3)"):
+        assert label in out
+    assert RECALLED_LEGEND in out
+
+
+def test_cli_compare_json_is_the_api_json(
+    run_cli: Callable[..., CompletedProcess[str]], three: Comparison
+) -> None:
+    out = _ok(run_cli("compare", *THREE, "--format", "json"))
+    assert json.loads(out) == json.loads(three.to_json())
+
+
+def test_cli_compare_group_and_output_file(
+    run_cli: Callable[..., CompletedProcess[str]], tmp_path: Path
+) -> None:
+    target = tmp_path / "refusal.html"
+    _ok(run_cli("compare", *THREE, "--group", "refusal", "--format", "html", "-o", target))
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Grounds for refusal" in page and "Measures of assistance" not in page
+
+
+def test_cli_compare_unknown_id_exits_2(run_cli: Callable[..., CompletedProcess[str]]) -> None:
+    result = run_cli("compare", "eu-jp-mla", "eu-xx-mla")
+    assert result.returncode == 2
+    assert "unknown instrument 'eu-xx-mla'" in result.stderr
+    assert "eu-us-mla" in result.stderr
+
+
+def test_cli_diff_outline_profile(run_cli: Callable[..., CompletedProcess[str]]) -> None:
+    assert "Only in eu-us-mla" in _ok(run_cli("diff", "eu-us-mla", "eu-jp-mla"))
+    assert "Grounds for refusal of assistance" in _ok(run_cli("outline", "eu-jp-mla"))
+    assert "improved-cooperation score" in _ok(run_cli("profile", "eu-jp-mla"))
+    profile = json.loads(_ok(run_cli("profile", "eu-jp-mla", "--format", "json")))
+    assert profile["instrument"] == "eu-jp-mla" and 0 < profile["score"] < 1
+    assert run_cli("outline", "nowhere").returncode == 2
+
+
+def test_provision_iris_are_subdivisions(kg: KnowledgeGraph, three: Comparison) -> None:
+    for row in three:
+        for cell in row.cells.values():
+            for provision in cell.provisions:
+                assert kg.query(
+                    "ASK { ?p a mla:Subdivision ; mla:citation ?c }", {"p": URIRef(provision.iri)}
+                ).ask
