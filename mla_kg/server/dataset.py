@@ -1,0 +1,112 @@
+"""The dataset a server answers from: built once on disk, then opened read-only by every worker.
+
+The default graph holds what :class:`~mla_kg.KnowledgeGraph` loads (the bundled ontology and
+data, plus the ``--data`` files); named graphs hold further files under IRIs of their own. The
+store is written once to a folder, closed, and then only read, so query workers share it and a
+replaced worker is ready as soon as it has opened it. The dumps are written beside it.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mla_kg.errors import LoadError
+from mla_kg.namespaces import PREFIXES
+from mla_kg.store import KnowledgeGraph
+
+#: Dump files: name served at ``/dump.<ext>``, with media type and pyoxigraph format.
+DUMPS: dict[str, tuple[str, ox.RdfFormat]] = {
+    "ttl": ("text/turtle", ox.RdfFormat.TURTLE),
+    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset written to disk for the query workers.
+
+    :ivar store_path: the folder of the read-only pyoxigraph store.
+    :ivar triples: the number of triples in the default graph.
+    :ivar named_graphs: triples per named graph IRI.
+    :ivar dumps: dump files of the default graph, by extension (``ttl``, ``nt``, ``jsonld``).
+    :ivar data_files: the extra files loaded into the default graph.
+    :ivar include_bundled: whether the bundled ontology and data are in the default graph.
+    """
+
+    store_path: Path
+    triples: int
+    named_graphs: dict[str, int] = field(default_factory=dict)
+    dumps: dict[str, Path] = field(default_factory=dict)
+    data_files: tuple[Path, ...] = ()
+    include_bundled: bool = True
+
+
+def _rdf_format(path: Path) -> ox.RdfFormat:
+    """Return the pyoxigraph format of a file by its extension.
+
+    :raises LoadError: if the extension names no RDF syntax.
+    """
+    rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    if rdf_format is None:
+        raise LoadError(path, None, "unknown RDF file type; use .ttl, .nt, .nq, .trig, .rdf")
+    return rdf_format
+
+
+def build_dataset(
+    directory: Path,
+    data_files: Iterable[Path] = (),
+    named_graphs: Mapping[str, Path] | None = None,
+    include_bundled: bool = True,
+) -> Dataset:
+    """Write the store and the dumps into ``directory`` (which must be empty or missing).
+
+    :param directory: where to write; the caller removes it when the server stops.
+    :param data_files: extra RDF files for the default graph (already validated).
+    :param named_graphs: files to load into named graphs, by graph IRI.
+    :param include_bundled: whether to load the bundled ontology and data.
+    :raises LoadError: naming the file, line and cause of a file that cannot be read.
+    """
+    data_files = tuple(Path(file) for file in data_files)
+    graph = KnowledgeGraph(extra_files=data_files, include_bundled=include_bundled)
+    directory.mkdir(parents=True, exist_ok=True)
+    store_path = directory / "store"
+    store = ox.Store(str(store_path))
+    store.load(graph.serialize("nt"), format=ox.RdfFormat.N_TRIPLES)
+    for iri, path in (named_graphs or {}).items():
+        path = Path(path)
+        try:
+            store.load(path=str(path), format=_rdf_format(path), to_graph=ox.NamedNode(iri))
+        except (SyntaxError, OSError) as error:
+            raise LoadError(path, getattr(error, "lineno", None), str(error)) from error
+    store.flush()
+    dumps = {}
+    for extension, (_, rdf_format) in DUMPS.items():
+        dumps[extension] = directory / f"dump.{extension}"
+        store.dump(
+            str(dumps[extension]),
+            format=rdf_format,
+            from_graph=ox.DefaultGraph(),
+            prefixes=PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None,
+        )
+    counts = {
+        iri: sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        for iri in named_graphs or {}
+    }
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    # Workers open the store read-only, which is only safe once no writer holds it.
+    del store
+    gc.collect()
+    return Dataset(
+        store_path=store_path,
+        triples=triples,
+        named_graphs=counts,
+        dumps=dumps,
+        data_files=data_files,
+        include_bundled=include_bundled,
+    )

@@ -1,0 +1,110 @@
+"""What a SPARQL request asks for, read before any engine runs it: update or query, federated or not.
+
+The endpoint is read-only and never opens outbound connections, yet pyoxigraph would carry out
+both a SPARQL Update and a ``SERVICE`` call if it were handed one. These checks stop them first.
+
+>>> is_update("PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }")
+True
+>>> is_update("SELECT * WHERE { ?s ?p ?o }")
+False
+>>> uses_federation('SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
+True
+>>> uses_federation('SELECT * { ?s rdfs:label "Service of documents" } # no SERVICE here')
+False
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: The operations of SPARQL 1.1 Update; a request starting with one of them changes data.
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+# Pieces of query text that cannot hold a keyword: comments, strings (long ones first), IRIs.
+_NON_CODE = re.compile(
+    r"""\#[^\n\r]*
+      | '''(?:[^'\\]|\\.|'(?!''))*'''
+      | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      | '(?:[^'\\\n\r]|\\.)*'
+      | "(?:[^"\\\n\r]|\\.)*"
+      | <[^<>"{}|^`\\\x00-\x20]*>""",
+    re.VERBOSE | re.DOTALL,
+)
+_PROLOGUE = re.compile(
+    r"\s*(?:BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)", re.IGNORECASE
+)
+_FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
+# SERVICE as a keyword: not part of a longer name, a variable or a prefixed name.
+_SERVICE = re.compile(r"(?<![\w:?$\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+class FederationUnverifiable(ValueError):
+    """A query mentions ``service`` and could not be parsed to prove it has no SERVICE call."""
+
+
+def _unescape_codepoints(text: str) -> str:
+    r"""Apply SPARQL's ``\uXXXX`` escapes, which count before parsing, to the whole text."""
+
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match[0]
+
+    return _CODEPOINT.sub(replace, text)
+
+
+def _code_only(text: str) -> str:
+    """Return ``text`` with comments, strings and IRIs blanked out (each becomes a space)."""
+    return _NON_CODE.sub(" ", text)
+
+
+def is_update(text: str) -> bool:
+    """Return whether ``text`` is a SPARQL Update request rather than a query.
+
+    :param text: the request text.
+    :returns: True when its first keyword after the prologue is an update operation.
+    """
+    code = _code_only(_unescape_codepoints(text))
+    position = 0
+    while match := _PROLOGUE.match(code, position):
+        position = match.end()
+    word = _FIRST_WORD.match(code, position)
+    return bool(word) and word.group(1).upper() in UPDATE_KEYWORDS  # type: ignore[union-attr]
+
+
+def _has_service_pattern(node: Any) -> bool:
+    """Return whether an rdflib parse tree contains a ``ServiceGraphPattern``."""
+    if getattr(node, "name", None) == "ServiceGraphPattern":
+        return True
+    if isinstance(node, dict):
+        return any(_has_service_pattern(value) for value in node.values())
+    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        return any(_has_service_pattern(item) for item in node)
+    return False
+
+
+def uses_federation(text: str) -> bool:
+    """Return whether a query calls out to another endpoint with ``SERVICE``.
+
+    A query that never spells ``service`` cannot call one. One that does is first scanned
+    (comments, strings and IRIs aside); if that finds no keyword, rdflib's independent parser
+    must confirm it, so that text crafted to hide the keyword from the scan is still caught.
+
+    :param text: the query text.
+    :raises FederationUnverifiable: if the text mentions ``service`` but does not parse.
+    """
+    unescaped = _unescape_codepoints(text)
+    if "service" not in text.lower() and "service" not in unescaped.lower():
+        return False
+    if _SERVICE.search(_code_only(unescaped)):
+        return True
+    from rdflib.plugins.sparql.parser import parseQuery  # heavy; rarely needed
+
+    try:
+        tree = parseQuery(unescaped)
+    except Exception as error:  # pyparsing raises several unrelated types
+        raise FederationUnverifiable(str(error).splitlines()[0]) from error
+    return _has_service_pattern(tree)
