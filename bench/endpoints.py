@@ -1,0 +1,192 @@
+"""SPARQL endpoints side by side: start each on 127.0.0.1 with the same data, load it with wrk.
+
+Servers: ``mla-kg serve`` (safety layer on: timeout and row cap at their defaults),
+``oxigraph serve-read-only`` (PyPI ``oxigraph``) and rdflib-endpoint (PyPI). Each serves the
+bundled graph plus the benchmark corpus. Two queries: a one-resource lookup and the comparison
+matrix query exactly as ``KnowledgeGraph.compare`` sends it. ``wrk`` (Debian) drives 8
+connections on 2 threads and reports requests/s and the latency distribution.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+LOOKUP = (
+    "SELECT ?p ?o WHERE { "
+    "<https://w3id.org/mla-kg/id/instrument/eu-jp-mla/art/11/para/1/point/b> ?p ?o }"
+)
+ACCEPT = "application/sparql-results+json"
+BIN = Path(sys.executable).parent
+
+
+def comparison_query() -> str:
+    """Return the comparison matrix query text exactly as the embedded store runs it."""
+    from mla_kg import KnowledgeGraph, queries
+
+    kg = KnowledgeGraph()
+    named = queries.get("compare_features")
+    ids = [kg.instrument_iri(i) for i in ("eu-jp-mla", "eu-us-mla", "jp-us-mlat")]
+    return named.text + queries.render_values({"instrument": ids})
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running endpoint: its name and query URL."""
+
+    name: str
+    url: str
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], limit: float = 300.0) -> None:
+    """Wait until the endpoint answers ASK, or fail with its output."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: server exited with {process.returncode}")
+        try:
+            answer = httpx.get(
+                url, params={"query": "ASK {}"}, headers={"Accept": ACCEPT}, timeout=5
+            )
+            if answer.status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url}: no answer within {limit} s")
+
+
+@contextmanager
+def running(name: str, export: Path, extra: Path | None) -> Iterator[Server]:
+    """Start one endpoint on 127.0.0.1 serving the bundled graph and ``extra``; stop it after.
+
+    ``export`` is the bundled graph as N-Triples, for the servers that do not bundle it.
+    """
+    data_files = [export, extra] if extra else [export]
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix=f"mla-kg-bench-{name}-"))
+    log = (workdir / "server.log").open("wb")
+    if name == "mla-kg serve":
+        data = ["--data", str(extra)] if extra else []
+        command = [str(BIN / "mla-kg"), "serve", "--host", "127.0.0.1", "--port", str(port), *data]
+        url = f"http://127.0.0.1:{port}/sparql"
+    elif name == "oxigraph serve":
+        store = workdir / "store"
+        subprocess.run(
+            [
+                str(BIN / "oxigraph"),
+                "load",
+                "--location",
+                str(store),
+                "--file",
+                *[str(path) for path in data_files],
+            ],
+            check=True,
+            stdout=log,
+            stderr=log,
+        )
+        command = [
+            str(BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(store),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ]
+        url = f"http://127.0.0.1:{port}/query"
+    elif name == "rdflib-endpoint":
+        command = [
+            str(BIN / "rdflib-endpoint"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *[str(path) for path in data_files],
+        ]
+        url = f"http://127.0.0.1:{port}/"
+    else:
+        raise ValueError(name)
+    process = subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
+    try:
+        _wait(url, process)
+        yield Server(name, url)
+    finally:
+        # rdflib-endpoint may ignore SIGTERM while a query runs (see pitfalls.md).
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+        log.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def _ms(text: str) -> float:
+    """Convert a wrk duration (``1.23ms``) to milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def wrk(url: str, query: str, seconds: int, timeout: int = 60) -> dict[str, float]:
+    """Load ``url?query=`` with 8 connections for ``seconds``; return req/s, p50, p99, errors."""
+    target = f"{url}?{urllib.parse.urlencode({'query': query})}"
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            f"--timeout={timeout}s",
+            "--latency",
+            "-H",
+            f"Accept: {ACCEPT}",
+            target,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = re.search(r"\s50%\s+(\S+)", output)
+    p99 = re.search(r"\s99%\s+(\S+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors:.*?timeout (\d+)", output)
+    return {
+        "rps": rate,
+        "p50_ms": _ms(p50.group(1)) if p50 else float("nan"),
+        "p99_ms": _ms(p99.group(1)) if p99 else float("nan"),
+        "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
+        "timeouts": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def row_count(url: str, query: str) -> int:
+    """Run a SELECT once and return its row count (a check that each server really answers)."""
+    answer = httpx.get(url, params={"query": query}, headers={"Accept": ACCEPT}, timeout=600)
+    answer.raise_for_status()
+    return len(answer.json()["results"]["bindings"])

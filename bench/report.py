@@ -1,0 +1,220 @@
+"""Render one benchmark run as BENCHMARKS.md: figures, then each goal met or missed."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def _median(entry: dict | None, key: str) -> float:
+    """Return the median of ``entry[key]``, or NaN when it was not measured."""
+    if not entry or entry.get("stopped") or not entry.get(key):
+        return math.nan
+    return float(entry[key]["median"])
+
+
+def _f(summary: dict | None, scale: float = 1.0, unit: str = "s", digits: int = 3) -> str:
+    """Render ``median (min-max, n)`` or a dash."""
+    if not summary:
+        return "—"
+    m, lo, hi = (summary[k] * scale for k in ("median", "min", "max"))
+    return f"{m:.{digits}f} {unit} ({lo:.{digits}f}-{hi:.{digits}f}, n={summary['n']:.0f})"
+
+
+def _goal(name: str, measured: str, ok: bool | None, target: str) -> str:
+    verdict = "not measured" if ok is None else ("**met**" if ok else "**missed**")
+    return f"| {name} | {target} | {measured} | {verdict} |"
+
+
+def _check(value: float, limit: float, *, at_most: bool = True) -> bool | None:
+    if math.isnan(value):
+        return None
+    return value <= limit if at_most else value >= limit
+
+
+def render(
+    *,
+    command: str,
+    facts: dict[str, str],
+    cold: dict[str, dict],
+    validation: dict | None,
+    embedded: dict[str, dict],
+    served: dict[str, dict],
+    endpoint_size: str,
+    seconds: int,
+    repeat: int,
+    minutes: float,
+) -> str:
+    """Return the Markdown text of BENCHMARKS.md."""
+    out: list[str] = ["# Benchmarks", ""]
+    out += [
+        "Written by `bench/run` (do not edit by hand). Every figure is the median of the",
+        "repetitions, with min-max and n; ratios compare figures measured in this same run.",
+        "The machine is shared and noisy: read ratios, not absolute times.",
+        "",
+        f"Command: `{command}` — took {minutes:.1f} min.",
+        "",
+        "## Machine",
+        "",
+        "| fact | value |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in facts.items()],
+        "",
+    ]
+
+    # Goals first: the reader's question is "met or not".
+    goals: list[str] = ["| goal | target | measured | verdict |", "|---|---|---|---|"]
+    bundled = embedded.get("oxigraph/bundled")
+    warm_bundled = _median(bundled, "warm")
+    goals.append(
+        _goal(
+            "compare() warm at bundled size (pyoxigraph)",
+            f"{warm_bundled * 1e3:.2f} ms",
+            _check(warm_bundled, 0.005),
+            "≤ 5 ms",
+        )
+    )
+    ox100, rd100 = embedded.get("oxigraph/100k"), embedded.get("rdflib/100k")
+    speedup = _median(rd100, "warm") / _median(ox100, "warm")
+    goals.append(
+        _goal(
+            "compare() pyoxigraph vs rdflib at 100k",
+            f"{speedup:.0f}x",
+            _check(speedup, 100, at_most=False),
+            "≥ 100x faster",
+        )
+    )
+    cli = cold["cli"]["median"]
+    goals.append(
+        _goal("CLI cold `mla-kg compare` end to end", f"{cli:.3f} s", _check(cli, 1.0), "≤ 1.0 s")
+    )
+    ox1m = embedded.get("oxigraph/1M")
+    load1m, rss1m, cmp1m = _median(ox1m, "load"), _median(ox1m, "rss"), _median(ox1m, "warm")
+    goals.append(
+        _goal("1M triples: load (pyoxigraph)", f"{load1m:.2f} s", _check(load1m, 5.0), "≤ 5 s")
+    )
+    goals.append(
+        _goal(
+            "1M triples: peak RSS (pyoxigraph)", f"{rss1m:.0f} MB", _check(rss1m, 700), "≤ 700 MB"
+        )
+    )
+    goals.append(
+        _goal(
+            "1M triples: compare() warm (pyoxigraph)",
+            f"{cmp1m:.3f} s",
+            _check(cmp1m, 0.3),
+            "≤ 0.3 s",
+        )
+    )
+
+    def rps(server: str, query: str) -> float:
+        entry = served.get(server, {}).get(query)
+        return float(entry["rps"]["median"]) if entry else math.nan
+
+    for query, floor in (("compare", 0.8), ("lookup", 0.5)):
+        ours, oxi, rdf = (
+            rps("mla-kg serve", query),
+            rps("oxigraph serve", query),
+            rps("rdflib-endpoint", query),
+        )
+        ratio = ours / oxi if oxi else math.nan
+        goals.append(
+            _goal(
+                f"endpoint {query}: mla-kg serve / oxigraph serve",
+                f"{ratio:.2f}x ({ours:.1f} vs {oxi:.1f} req/s)",
+                _check(ratio, floor, at_most=False),
+                f"≥ {floor}x",
+            )
+        )
+        vs_rdf = ours / rdf if rdf else (math.inf if ours else math.nan)
+        goals.append(
+            _goal(
+                f"endpoint {query}: mla-kg serve / rdflib-endpoint",
+                f"{vs_rdf:.1f}x ({ours:.1f} vs {rdf:.2f} req/s)",
+                _check(vs_rdf, 20, at_most=False),
+                "≥ 20x",
+            )
+        )
+    out += ["## Goals", "", *goals, ""]
+
+    out += [
+        "## a. CLI cold start",
+        "",
+        "`mla-kg compare eu-jp-mla eu-us-mla jp-us-mlat` end to end (new process each time,",
+        "output discarded) against `python -c pass`, interleaved.",
+        "",
+        "| command | wall time |",
+        "|---|---|",
+        f"| mla-kg compare (3 agreements) | {_f(cold['cli'])} |",
+        f"| python -c pass | {_f(cold['python'])} |",
+        f"| ratio | {cold['cli']['median'] / cold['python']['median']:.1f}x |",
+        "",
+    ]
+
+    out += [
+        "## b, c. Embedded store: load, first and warm compare(), peak RSS",
+        "",
+        "Each row is a fresh process per repetition (`bench/probe.py load-compare`): load the",
+        "bundled graph plus the synthetic corpus, `compare()` the three agreements once (first),",
+        "then again (warm).",
+        "",
+        "| backend / size | triples | load | first compare | warm compare | peak RSS |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, entry in embedded.items():
+        if entry.get("stopped"):
+            out.append(f"| {key} | — | stopped at the time limit | | | |")
+            continue
+        out.append(
+            f"| {key} | {entry['triples']:,} | {_f(entry['load'])} | {_f(entry['first'])} | "
+            f"{_f(entry['warm'], 1e3, 'ms', 1)} | {_f(entry['rss'], 1, 'MB', 0)} |"
+        )
+    sizes = list(dict.fromkeys(key.split("/")[1] for key in embedded))
+    out += ["", "Ratio rdflib / pyoxigraph (warm compare):", ""]
+    for size in sizes:
+        ratio = _median(embedded.get(f"rdflib/{size}"), "warm") / _median(
+            embedded.get(f"oxigraph/{size}"), "warm"
+        )
+        out.append(f"- {size}: {ratio:.0f}x" if not math.isnan(ratio) else f"- {size}: —")
+    out.append("")
+
+    out += ["## d. SHACL validation of the bundled data", ""]
+    if validation:
+        runs = validation["validate_s"]
+        summary = {
+            "median": sorted(runs)[len(runs) // 2],
+            "min": min(runs),
+            "max": max(runs),
+            "n": len(runs),
+        }
+        out.append(
+            f"`validate()` (pyshacl + QC checks): {_f(summary)}; conforms: "
+            f"{validation['conforms']}; peak RSS {validation['peak_rss_mb']:.0f} MB."
+        )
+    out.append("")
+
+    out += [
+        f"## e. Endpoints ({endpoint_size} corpus, 8 connections, wrk, {seconds} s runs x "
+        f"{repeat})",
+        "",
+        "| server | query | rows | req/s | p50 | p99 | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for server, entry in served.items():
+        if "error" in entry:
+            out.append(f"| {server} | — | — | failed: {entry['error']} | | | |")
+            continue
+        for query in ("lookup", "compare"):
+            e: dict[str, Any] = entry[query]
+            out.append(
+                f"| {server} | {query} | {entry['comparison_rows'] if query == 'compare' else ''}"
+                f" | {_f(e['rps'], 1, '', 1)} | {_f(e['p50_ms'], 1, 'ms', 1)} | "
+                f"{_f(e['p99_ms'], 1, 'ms', 1)} | {e['errors']:.0f} |"
+            )
+    out += [
+        "",
+        "The rows column is the comparison query's row count on that server: equal",
+        "counts show the servers answered the same question.",
+        "",
+    ]
+    return "\n".join(out) + "\n"

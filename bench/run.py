@@ -1,0 +1,269 @@
+"""Run every benchmark side by side in one run and write BENCHMARKS.md.
+
+    bench/run                 # everything: 10k, 100k, 1M triples; 5 repetitions
+    bench/run --quick         # 10k and 100k, 3 repetitions, short endpoint runs (a smoke test)
+
+Each figure is the median of the repetitions with min and max; comparisons are ratios measured
+in this run, on this machine, never against numbers from another day. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CACHE = HERE / ".cache"
+PYTHON = sys.executable
+MLA_KG = str(Path(PYTHON).parent / "mla-kg")
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+import endpoints  # noqa: E402
+
+SIZES = {"bundled": 0, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+PACKAGES = [
+    "mla-kg",
+    "pyoxigraph",
+    "oxigraph",
+    "rdflib",
+    "pyshacl",
+    "starlette",
+    "uvicorn",
+    "rdflib-endpoint",
+    "networkx",
+]
+
+
+def stats(values: list[float]) -> dict[str, float]:
+    """Return median, min and max."""
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+    }
+
+
+def fmt(summary: dict[str, float], scale: float = 1.0, unit: str = "s", digits: int = 3) -> str:
+    """Render ``median (min-max, n=…)``."""
+    m, lo, hi = (summary[k] * scale for k in ("median", "min", "max"))
+    return f"{m:.{digits}f} {unit} ({lo:.{digits}f}-{hi:.{digits}f}, n={summary['n']:.0f})"
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so a long run shows where it is."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def timed(command: list[str]) -> float:
+    """Run a command and return its wall-clock seconds (it must succeed)."""
+    t0 = time.perf_counter()
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO
+    )
+    return time.perf_counter() - t0
+
+
+def cli_cold(repeat: int) -> dict[str, dict[str, float]]:
+    """Time (a): ``mla-kg compare`` end to end against ``python -c pass``, interleaved."""
+    compare = [MLA_KG, "compare", "eu-jp-mla", "eu-us-mla", "jp-us-mlat"]
+    timed(compare)  # first run builds any cache; later runs are what a user sees each time
+    cli, bare = [], []
+    for _ in range(repeat):
+        cli.append(timed(compare))
+        bare.append(timed([PYTHON, "-c", "pass"]))
+    return {"cli": stats(cli), "python": stats(bare)}
+
+
+def probe(*args: str, timeout: float | None = None) -> dict | None:
+    """Run bench/probe.py in a fresh process; return its JSON, or None on timeout."""
+    try:
+        out = subprocess.run(
+            [PYTHON, str(HERE / "probe.py"), *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def corpus_file(label: str) -> Path | None:
+    """Return the corpus of that size, generating it once (it is deterministic).
+
+    ``bundled`` is the bundled graph alone: no corpus file.
+    """
+    if label == "bundled":
+        return None
+    path = CACHE / f"corpus-{label}.nt"
+    if not path.exists():
+        log(f"generating corpus {label}")
+        corpus.write_corpus(SIZES[label], path)
+    return path
+
+
+def embedded(sizes: list[str], repeat: int, rdflib_limit: float) -> dict[str, dict]:
+    """Time (b, c): load, first compare, warm compare and peak RSS per backend and size."""
+    results: dict[str, dict] = {}
+    for label in sizes:
+        path = corpus_file(label)
+        for backend in ("oxigraph", "rdflib"):
+            log(f"embedded {backend} at {label}")
+            runs = []
+            for _ in range(repeat):
+                # rdflib at 1M: one load, first compare only, bounded (see pitfalls.md).
+                slow = backend == "rdflib" and label == "1M"
+                corpus_args = ["--corpus", str(path)] if path else []
+                result = probe(
+                    "load-compare",
+                    "--backend",
+                    backend,
+                    *corpus_args,
+                    "--repeat",
+                    "0" if slow else str(repeat),
+                    "--compare-limit",
+                    str(rdflib_limit),
+                    timeout=1800 if slow else None,
+                )
+                if result is None:
+                    runs = []
+                    break
+                runs.append(result)
+                if slow:
+                    break
+            results[f"{backend}/{label}"] = summarise(runs)
+    return results
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Fold repeated probe runs into medians."""
+    if not runs:
+        return {"stopped": True}
+    warm = [t for run in runs for t in run["warm_compare_s"]]
+    return {
+        "triples": runs[0]["triples"],
+        "load": stats([r["load_s"] for r in runs]),
+        "first": stats([r["first_compare_s"] for r in runs]),
+        "warm": stats(warm) if warm else None,
+        "rss": stats([r["peak_rss_mb"] for r in runs]),
+        "features": runs[0]["features"],
+    }
+
+
+def endpoint_matrix(label: str, repeat: int, seconds: int) -> dict[str, dict]:
+    """Time (e): the three endpoints on the same data, lookup and comparison query."""
+    export = CACHE / "bundled.nt"
+    subprocess.run([MLA_KG, "export", "--format", "nt", "-o", str(export)], check=True, cwd=REPO)
+    extra = corpus_file(label)
+    comparison = endpoints.comparison_query()
+    results: dict[str, dict] = {}
+    for name in ("mla-kg serve", "oxigraph serve", "rdflib-endpoint"):
+        log(f"endpoint {name} at {label}")
+        try:
+            with endpoints.running(name, export, extra) as server:
+                rows = endpoints.row_count(server.url, comparison)
+                entry: dict = {"comparison_rows": rows}
+                for query_name, text in (("lookup", endpoints.LOOKUP), ("compare", comparison)):
+                    length = seconds * (
+                        6 if name == "rdflib-endpoint" and query_name == "compare" else 1
+                    )
+                    runs = [endpoints.wrk(server.url, text, length) for _ in range(repeat)]
+                    entry[query_name] = {
+                        "rps": stats([r["rps"] for r in runs]),
+                        "p50_ms": stats([r["p50_ms"] for r in runs]),
+                        "p99_ms": stats([r["p99_ms"] for r in runs]),
+                        "errors": sum(r["non_2xx"] + r["timeouts"] for r in runs),
+                    }
+                results[name] = entry
+        except (RuntimeError, subprocess.CalledProcessError) as error:
+            results[name] = {"error": str(error)}
+    return results
+
+
+def machine() -> dict[str, str]:
+    """Cores, memory, Python and package versions, commit."""
+    meminfo = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
+    ).stdout.strip()
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": str(os.cpu_count()),
+        "memory": f"{int(meminfo) / 1024 / 1024:.1f} GiB",
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "wrk": (wrk_version.stdout or wrk_version.stderr).splitlines()[0],
+        "commit": commit or "unknown",
+        **{f"package {k}": v for k, v in versions.items()},
+    }
+
+
+def main() -> int:
+    """Measure everything and write BENCHMARKS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k and 100k, 3 repetitions")
+    parser.add_argument("--repeat", type=int)
+    parser.add_argument("--sizes", nargs="+", choices=list(SIZES))
+    parser.add_argument("--endpoint-size", default="100k", choices=list(SIZES))
+    parser.add_argument("--endpoint-seconds", type=int)
+    parser.add_argument(
+        "--render-only", action="store_true", help="rewrite the report from the last run's figures"
+    )
+    parser.add_argument("-o", "--output", type=Path, default=REPO / "BENCHMARKS.md")
+    args = parser.parse_args()
+    repeat = args.repeat or (3 if args.quick else 5)
+    sizes = args.sizes or (["bundled", "10k", "100k"] if args.quick else list(SIZES))
+    seconds = args.endpoint_seconds or (3 if args.quick else 10)
+    command = " ".join(["bench/run", *sys.argv[1:]])
+    last_run = CACHE / "last-run.json"
+    if args.render_only:
+        run = json.loads(last_run.read_text())
+    else:
+        started = time.time()
+        run = {
+            "command": command,
+            "facts": machine(),
+            "repeat": repeat,
+            "seconds": seconds,
+            "endpoint_size": args.endpoint_size,
+        }
+        log("cli cold start")
+        run["cold"] = cli_cold(max(repeat, 5))  # start-up is short: at least 5 even in --quick
+        log("validation")
+        run["validation"] = probe("validate", "--repeat", str(repeat))
+        run["embedded"] = embedded(sizes, repeat, rdflib_limit=120.0)
+        run["served"] = endpoint_matrix(args.endpoint_size, repeat, seconds)
+        run["minutes"] = (time.time() - started) / 60
+        CACHE.mkdir(exist_ok=True)
+        last_run.write_text(json.dumps(run, indent=1, default=str))
+    from report import render
+
+    args.output.write_text(render(**run), encoding="utf-8")
+    log(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
