@@ -35,8 +35,27 @@ DEFAULT_RESEARCH_DIR = REPO_ROOT.parent / "shared" / "research"
 DEFAULT_OUT_DIR = REPO_ROOT / "data"
 CURATION_FILE = Path(__file__).resolve().parent / "import_research_curation.yaml"
 
-#: Fact sheets converted by default. The next issue extends this list; nothing below depends on it.
-DEFAULT_INSTRUMENTS = ("eu-jp-mla", "eu-us-mla", "jp-us-mlat")
+#: Fact sheets converted by default (every instrument sheet of ../shared/research).
+DEFAULT_INSTRUMENTS = (
+    "eu-jp-mla",
+    "eu-us-mla",
+    "jp-us-mlat",
+    "eu-mla-conv-2000",
+    "eu-us-extradition",
+    "coe-mla-1959",
+    "coe-mla-2ap-2001",
+    "eu-mla-prot-2001",
+    "eio-directive-2014",
+    "un-model-law-mla-2007",
+    "untoc-2000",
+    "uncac-2003",
+    "budapest-2001",
+    "un-drugs-1988",
+    "jp-kr-mlat",
+    "jp-cn-mlat",
+    "jp-hk-mlaa",
+    "jp-ru-mlat",
+)
 
 BASE = "https://w3id.org/mla-kg/"
 MLA = Namespace(BASE + "ontology#")
@@ -374,6 +393,8 @@ class Sheet:
         self.curated_points: dict[str, Item] = {}
         self.used_curated_points: set[str] = set()
         self.used_authority_keys: set[str] = set()
+        self.used_source_classes: set[str] = set()
+        self.used_identifier_sources: set[str] = set()
 
     # -- graph helpers -----------------------------------------------------------------------
 
@@ -615,11 +636,16 @@ class Sheet:
         self.convert_structure(root)
         self.convert_background(root)
         self.convert_participation(root)
+        self.convert_japan(root)
+        self.convert_party_participation(root)
+        self.convert_curated_participation()
         self.convert_articles(root)
         self.convert_unplaced(root)
         self.convert_annexes(root)
         self.convert_attestations(root, "present_features", MLA.Presence, "presence")
         self.convert_attestations(root, "absent_features", MLA.Absence, "absence")
+        self.convert_clause_check(root)
+        self.convert_channels(root)
         self.convert_claims(root)
         # After the claims, so that claim numbers follow the fact sheet's commentary_claims list.
         self.convert_central_authorities(root)
@@ -650,6 +676,12 @@ class Sheet:
             elif key == "seed_moj" or url == SEED_MOJ_PATH:
                 iri = SOURCE["seed-moj"]
                 add_seed_moj_record(g)
+            elif url is None and "recollection" in (entry.text("what") or ""):
+                # The compiler's own recollection is the fact sheet itself, not a source of its
+                # own: cite the research record (which keeps the sheet's wording as a note).
+                iri = record
+                what = entry.text("what")
+                g.add((record, MLA.note, Literal(f"Source key {key!r}: {what}", lang="en")))
             else:
                 iri = SOURCE[f"{self.id}-{slug(key)}"]
                 self.add_source_node(iri, key, entry, url)
@@ -664,7 +696,19 @@ class Sheet:
         what = entry.text("what") or ""
         reliability = entry.text("reliability") or ""
         seen_via = entry.text("seen_via")
-        cls = classify_source(key, what, reliability, url, entry)
+        curated = (self.curation.get("source_classes") or {}).get(key)
+        if curated is not None:
+            c_item = Item(self, curated, f"curation[{self.id}].source_classes.{key}")
+            name = c_item.require("class")
+            if name not in SOURCE_CLASSES:
+                raise c_item.error("class", f"expected one of {sorted(SOURCE_CLASSES)}")
+            cls = SOURCE_CLASSES[name]
+            reason = f"Classified by curation: {c_item.require('reason')}"
+            g.add((iri, MLA.note, Literal(reason, lang="en")))
+            c_item.finish()
+            self.used_source_classes.add(key)
+        else:
+            cls = classify_source(key, what, reliability, url, entry)
         g.add((iri, RDF.type, MLA.Source))
         g.add((iri, RDF.type, cls))
         g.add((iri, DCTERMS.title, Literal(what, lang="en")))
@@ -760,6 +804,13 @@ class Sheet:
         for index, (sig, path) in enumerate(root.items("signed"), start=1):
             if not isinstance(sig, Item):
                 raise ResearchError(self.file, path, "a signature needs by/date/place/status")
+            if sig.data.get("date") is None:
+                # A signature node needs a date; an undated signing is a note on the instrument.
+                self.fact_note(self.iri, "Signature (date not known)", sig.data, sig.path)
+                sig.used.update(sig.data)
+                sig.finish()
+                self.report.skip("signed", sig.path, "no date: kept as a note on the instrument")
+                continue
             node = self.node(f"signature/{index}")
             self.add(self.iri, MLA.signature, node)
             self.add(node, RDF.type, MLA.Signature)
@@ -861,6 +912,15 @@ class Sheet:
                     sources = self.source_list(ids, f"{key}_source")
                     if not ids.has(f"{key}_status"):
                         self.note(node, "The fact sheet gives no status; recorded as recalled.")
+                    curated = (self.curation.get("identifier_sources") or {}).get(key)
+                    if curated is not None and not sources:
+                        c_item = Item(
+                            self, curated, f"curation[{self.id}].identifier_sources.{key}"
+                        )
+                        sources = self.source_list(c_item)
+                        self.note(node, f"Source linked by curation: {c_item.require('reason')}")
+                        c_item.finish()
+                        self.used_identifier_sources.add(key)
                 self.add(node, RDF.value, Literal(text))
                 self.add(node, MLA.verification, STATUSES[status])
                 for source in sources or [self.research_record]:
@@ -884,6 +944,13 @@ class Sheet:
     def convert_languages(self, root: Item) -> None:
         """Convert authentic languages (BCP 47 tags); their status and sources become a note."""
         langs = root.get("authentic_languages") or []
+        if isinstance(langs, str):
+            # A description instead of a list of tags (e.g. 'all 24 official EU languages'): kept
+            # as a note rather than expanded into tags the fact sheet does not give.
+            status = self.status(root, "authentic_languages_status", default="recalled")
+            self.note(self.iri, f"Authentic languages: {norm_space(langs)} ({status}).")
+            self.report.add("authentic_languages")
+            return
         for lang in langs:
             if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", str(lang)):
                 raise root.error("authentic_languages", f"{lang!r} is not a BCP 47 language tag")
@@ -1002,6 +1069,274 @@ class Sheet:
         self.provenance(node, entry)
         self.report.add("application_to_states.states")
 
+    def convert_japan(self, root: Item) -> None:
+        """Convert a multilateral sheet's ``japan`` section to Japan's mla:Participation.
+
+        ``entry_into_force_for_japan`` gives mla:from with its own status and sources; the other
+        steps (signature, Diet approval, deposit, publication) become notes on the participation,
+        each with its status and source keys; ``reservations_declarations`` become
+        mla:reservation summaries plus a note carrying their status and sources.
+        """
+        japan = root.sub("japan")
+        if japan is None:
+            return
+        node = self.node("participation/JP")
+        if (node, RDF.type, MLA.Participation) in self.graph:
+            raise japan.error("", "Japan's participation is given twice")
+        self.add(node, RDF.type, MLA.Participation)
+        self.add(node, MLA.instrument, self.iri)
+        self.add(node, MLA.participant, STATE.JP)
+        self.add(node, MLA.bound, Literal(True))
+        self.add(node, MLA.mode, MLA.asParty)
+        eif = japan.sub("entry_into_force_for_japan")
+        if eif is None:
+            raise japan.error("entry_into_force_for_japan", "the date Japan is bound is required")
+        self.add(node, MLA["from"], date_literal(eif.require("date"), eif, "date"))
+        self.provenance(node, eif)
+        eif.finish()
+        self.note(node, japan.text("notes"))
+        for entry, path in japan.items("reservations_declarations"):
+            if not isinstance(entry, Item):
+                raise ResearchError(self.file, path, "a reservation needs provision/summary/status")
+            provision = norm_space(as_text(entry.require("provision")))
+            summary = norm_space(entry.require("summary"))
+            self.add(node, MLA.reservation, Literal(f"{provision}: {summary}", lang="en"))
+            status = self.status(entry)
+            self.source_list(entry)
+            where = self.source_names(entry.data.get("source"))
+            self.note(
+                node,
+                f"Reservation or declaration on {provision} ({status}"
+                + (f", source {where}" if where else "")
+                + f"): {summary}",
+            )
+            entry.finish()
+            self.report.add("japan.reservations_declarations")
+        labels = {
+            "acceptance_deposited": "Instrument of acceptance deposited",
+            "instrument_deposited": "Instrument deposited",
+            "diet_approval": "Diet approval",
+            "domestic_publication": "Japanese publication",
+            "ratification_year": "Ratification year",
+        }
+        for key in list(japan.data):
+            if key in ("entry_into_force_for_japan", "notes", "reservations_declarations"):
+                continue
+            if key not in labels:
+                raise japan.error(key, "unknown step of Japan's participation; add it to labels")
+            self.fact_note(node, labels[key], japan.get(key), japan.key(key))
+        japan.finish()
+        self.report.add("japan")
+
+    def convert_channels(self, root: Item) -> None:
+        """Convert ``channels`` (how requests travel) to one mla:Presence per feature it names.
+
+        The summary becomes the presence's note; a feature already attested under
+        present_features keeps that attestation and gets the channel summary as a note.
+        """
+        channels = root.sub("channels")
+        if channels is None:
+            return
+        summary = channels.require("summary")
+        features = channels.get("features") or []
+        if not features:
+            raise channels.error("features", "a channels section needs the features it attests")
+        for fid in features:
+            node = self.node(f"presence/{fid}")
+            if (node, RDF.type, MLA.Presence) not in self.graph:
+                self.add(node, RDF.type, MLA.Presence)
+                self.add(node, MLA.instrument, self.iri)
+                self.add(node, MLA.feature, self.feature(fid, channels, "features"))
+                self.provenance(node, channels, notes=False)
+            self.note(node, f"From the fact sheet's channels section: {norm_space(summary)}")
+            self.report.add("channels (presences)")
+        self.note(self.iri, f"Channels: {norm_space(summary)}")
+        channels.finish()
+
+    def participation_node(self, code: str, item: Item, name: str) -> URIRef:
+        """Create the participation node of a State (or the EU) and return it."""
+        participant = self.state_iri(code, item, name)
+        key = "EU" if participant == ORG.EU else str(participant).rsplit("/", 1)[1]
+        node = self.node(f"participation/{key}")
+        if (node, RDF.type, MLA.Participation) in self.graph:
+            raise item.error(name, f"second participation for {key}")
+        self.add(node, RDF.type, MLA.Participation)
+        self.add(node, MLA.instrument, self.iri)
+        self.add(node, MLA.participant, participant)
+        return node
+
+    def convert_party_participation(self, root: Item) -> None:
+        """Give each party of a bilateral instrument a participation from the entry into force.
+
+        Only where the sheet has no application_to_states: a bilateral treaty or agreement binds
+        its two parties from its entry into force, with the status and sources of that date.
+        """
+        kind = root.data.get("kind")
+        if kind not in ("bilateral-treaty", "bilateral-agreement"):
+            return
+        if root.data.get("application_to_states") is not None:
+            return
+        eif = root.data.get("entry_into_force")
+        if eif is None:
+            self.report.skip(
+                "participation", "parties", "no entry_into_force: the parties' dates are unknown"
+            )
+            return
+        item = Item(self, eif, "entry_into_force")
+        status = self.status(item)
+        sources = self.source_list(item) or [self.research_record]
+        for code in root.data.get("parties") or []:
+            node = self.participation_node(str(code), root, "parties")
+            self.add(node, MLA.bound, Literal(True))
+            self.add(node, MLA.mode, MLA.asParty)
+            if eif.get("date") is not None:
+                self.add(node, MLA["from"], date_literal(eif["date"], item, "date"))
+            self.add(node, MLA.verification, STATUSES[status])
+            for source in sources:
+                self.add(node, MLA.source, source)
+            self.note(
+                node,
+                "Bound as a contracting party from the instrument's entry into force "
+                f"(entry_into_force, {status}).",
+            )
+            self.report.add("participation (parties, from entry into force)")
+
+    def sheet_value(self, path: str, item: Item, name: str) -> Any:
+        """Return the value at a dotted path of the raw fact sheet ('japan.notes', 'signed[1]')."""
+        value: Any = self.root.data
+        for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+            try:
+                value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+            except (KeyError, IndexError, TypeError):
+                raise item.error(name, f"{path!r} is not in the fact sheet") from None
+        return value
+
+    def convert_curated_participation(self) -> None:
+        """Add the participations the curation file reads from the sheet's own statements.
+
+        Each entry names the fact-sheet item it rests on (``fact``); the participation takes that
+        item's status and sources. ``status`` may only weaken it: a weaker status means the
+        participation is an inference from the item (e.g. 'near-universal'), so it cites the
+        research record only and a note names the item. Dates come from sheet paths, never from
+        the curation file.
+        """
+        for index, entry in enumerate(self.curation.get("participation") or []):
+            item = Item(self, entry, f"curation[{self.id}].participation[{index}]")
+            fact_path = item.require("fact")
+            fact = self.sheet_value(fact_path, item, "fact")
+            if not isinstance(fact, dict):
+                raise item.error("fact", f"{fact_path} is not a fact-sheet item with a status")
+            fact_item = Item(self, fact, fact_path)
+            fact_status = self.status(fact_item)
+            fact_sources = self.source_list(fact_item) or [self.research_record]
+            status = self.status(item, default=fact_status)
+            if STATUS_RANK[status] > STATUS_RANK[fact_status]:
+                raise item.error("status", f"{status} is stronger than {fact_path}'s {fact_status}")
+            inferred = status != fact_status or bool(item.get("inferred"))
+            sources = [self.research_record] if inferred else fact_sources
+            codes = []
+            for code in (str(c) for c in item.require("states")):
+                codes.extend(sorted(EU_MEMBER_STATES) if code == "EU-MEMBER-STATES" else [code])
+            codes = [c for c in codes if c not in (item.get("except") or [])]
+            reason = norm_space(item.require("reason"))
+            bound = item.require("bound")
+            mode = item.get("mode")
+            start = item.get("from")
+            until = item.get("until")
+            for code in codes:
+                node = self.participation_node(code, item, "states")
+                self.add(node, MLA.bound, Literal(bool(bound)))
+                if mode:
+                    if mode not in ("asParty", "throughMembership", "optIn", "optOut", "accession"):
+                        raise item.error("mode", f"unknown mode {mode!r}")
+                    self.add(node, MLA.mode, MLA[mode])
+                for prop, path in ((MLA["from"], start), (MLA.until, until)):
+                    if path:
+                        value = self.sheet_value(path, item, path)
+                        self.add(node, prop, date_literal(value, item, path))
+                for prop, key in ((MLA["from"], "from_in_text"), (MLA.until, "until_in_text")):
+                    if item.has(key):
+                        self.add(node, prop, self.date_in_text(item, key, fact))
+                self.add(node, MLA.verification, STATUSES[status])
+                for source in sources:
+                    self.add(node, MLA.source, source)
+                where = self.source_names(fact.get("source"))
+                self.note(
+                    node,
+                    f"Read from the fact sheet's {fact_path} ({fact_status}"
+                    + (f", source {where}" if where else "")
+                    + f"): {reason}"
+                    + (
+                        f" Recorded as {status}: the item does not name this participant."
+                        if inferred
+                        else ""
+                    ),
+                )
+                self.report.add("participation (curated from the sheet)")
+            item.finish()
+
+    def date_in_text(self, item: Item, key: str, fact: dict[str, Any]) -> Literal:
+        """Return a date written as '1 Dec 2007' that must occur in the fact item's text."""
+        written = norm_space(str(item.require(key)))
+        if written not in norm_space(str(fact.get("text") or "")):
+            raise item.error(key, f"{written!r} does not occur in the fact's text")
+        match = re.fullmatch(r"(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})", written)
+        months = {m[:3]: n for m, n in MONTHS.items()}
+        if not match or match.group(2).lower() not in months:
+            raise item.error(key, f"cannot read the date {written!r}; write e.g. '1 Dec 2007'")
+        day, month, year = int(match.group(1)), months[match.group(2).lower()], int(match.group(3))
+        return Literal(dt.date(year, month, day).isoformat(), datatype=XSD.date)
+
+    def convert_clause_check(self, root: Item) -> None:
+        """Convert ``clause_check`` (does the treaty have clause X?) onto presences and absences.
+
+        ``present: true`` / ``false`` become mla:Presence / mla:Absence of the matching feature
+        with the check's status and sources; ``present: unknown`` cannot be either, so it stays
+        a note on the instrument naming the feature, the status and the source keys.
+        """
+        checks = root.sub("clause_check")
+        if checks is None:
+            return
+        for key in list(checks.data):
+            check = checks.sub(key)
+            assert check is not None
+            if key not in CLAUSE_CHECK_FEATURES:
+                raise checks.error(key, "unknown clause; add it to CLAUSE_CHECK_FEATURES")
+            fid = CLAUSE_CHECK_FEATURES[key]
+            present = check.require("present")
+            label = key.replace("_", " ")
+            if present in (True, False):
+                if fid is None:
+                    raise check.error("present", f"no feature id for the clause {key!r}")
+                cls, segment = (MLA.Presence, "presence") if present else (MLA.Absence, "absence")
+                node = self.node(f"{segment}/{fid}")
+                if (node, RDF.type, cls) in self.graph:
+                    raise check.error("present", f"{fid} already listed under {segment}s")
+                self.add(node, RDF.type, cls)
+                self.add(node, MLA.instrument, self.iri)
+                self.add(node, MLA.feature, self.feature(fid, check, "present"))
+                self.provenance(node, check)
+                self.note(node, f"From the fact sheet's clause check ({label}).")
+                self.report.add(f"clause_check ({segment})")
+            elif present == "unknown":
+                status = self.status(check)
+                self.source_list(check)
+                where = self.source_names(check.data.get("source"))
+                about = f" (feature {fid})" if fid else ""
+                self.note(
+                    self.iri,
+                    f"Clause check, {label}{about}: not known whether the instrument has it "
+                    f"({status}"
+                    + (f", source {where}" if where else "")
+                    + ")."
+                    + (f" {check.text('note')}" if check.has("note") else ""),
+                )
+                check.get("note")
+                self.report.add("clause_check (unknown, kept as a note)")
+            else:
+                raise check.error("present", f"expected true, false or unknown, found {present!r}")
+            check.finish()
+
     # -- articles, paragraphs, points ---------------------------------------------------------
 
     def convert_articles(self, root: Item) -> None:
@@ -1118,6 +1453,7 @@ class Sheet:
             self.add(node, MLA.summary, Literal(summary, lang="en"))
         status, sources = self.provenance(node, para)
         self.add_features(node, para)
+        self.convert_sentences(node, para)
         self.report.add("paragraphs")
         detail_status = para.data.get("detail_status")
         detail_sources = self.resolve_sources(para.data.get("detail_source"), para, "detail_source")
@@ -1128,6 +1464,29 @@ class Sheet:
             ),
         )
         para.finish()
+
+    def convert_sentences(self, node: URIRef, para: Item) -> None:
+        """Keep a paragraph's sentence-level summaries as notes with their own status and sources.
+
+        The model has no sentence subdivision (the IRI scheme stops at points); each sentence
+        becomes an mla:note on the paragraph that names the sentence number, its status and its
+        source keys, so the finer grain the fact sheet gives is not lost.
+        """
+        for sentence, path in para.items("sentences"):
+            if not isinstance(sentence, Item):
+                raise ResearchError(self.file, path, "a sentence needs n/summary/status/source")
+            number = norm_space(as_text(sentence.require("n")))
+            s_status = self.status(sentence)
+            self.source_list(sentence)
+            where = self.source_names(sentence.data.get("source"))
+            self.note(
+                node,
+                f"Sentence {number} ({s_status}"
+                + (f", source {where}" if where else "")
+                + f"): {norm_space(sentence.require('summary'))}",
+            )
+            sentence.finish()
+            self.report.add("sentences")
 
     def convert_points(self, para: Item, parent: Paragraph) -> None:
         """Convert the points of a paragraph, from points / points_detail / point_features."""
@@ -1227,6 +1586,18 @@ class Sheet:
         unused = sorted(set(self.curated_points) - self.used_curated_points)
         if unused:
             raise self.curation.error(f"points.{unused[0]}", "no such point in the fact sheet")
+        unused = sorted(
+            set(self.curation.data.get("source_classes") or {}) - self.used_source_classes
+        )
+        if unused:
+            raise self.curation.error(f"source_classes.{unused[0]}", "no such source key")
+        unused = sorted(
+            set(self.curation.data.get("identifier_sources") or {}) - self.used_identifier_sources
+        )
+        if unused:
+            raise self.curation.error(
+                f"identifier_sources.{unused[0]}", "no such identifier without a source"
+            )
         unused = sorted(set(self.curation.data.get("authorities") or {}) - self.used_authority_keys)
         if unused:
             raise self.curation.error(
@@ -1240,6 +1611,9 @@ class Sheet:
             "annex_notes",
             "authorities",
             "claims",
+            "source_classes",
+            "identifier_sources",
+            "participation",
         ):
             self.curation.used.add(key)
         self.curation.finish()
@@ -1606,12 +1980,13 @@ class Sheet:
         """Convert commentary_claims to mla:CommentaryClaim nodes (about instrument/provision)."""
         curated_claims = self.curation.get("claims") or {}
         used: set[int] = set()
+        first = self.claim_count  # curation numbers claims 1-based within the sheet's list
         for entry, path in root.items("commentary_claims"):
             if not isinstance(entry, Item):
                 raise ResearchError(self.file, path, "a commentary claim must be a mapping")
             statement = norm_space(entry.require("claim"))
             node = self.new_claim(statement, entry)
-            index = self.claim_count
+            index = self.claim_count - first
             for key in ("check", "assessment"):
                 check = entry.text(key)
                 if check:
@@ -1633,6 +2008,16 @@ class Sheet:
                     self.add(
                         node, MLA.contradicts, self.curated_target(target, c_item, "contradicts")
                     )
+                for l_index, link in enumerate(c_item.get("lineage") or []):
+                    l_item = Item(self, link, f"{c_item.path}.lineage[{l_index}]")
+                    later = self.curated_target(l_item.require("from"), l_item, "from")
+                    earlier = self.curated_target(l_item.require("to"), l_item, "to")
+                    # The claim carries the link: mla:modelledOn never stands without it.
+                    self.add(node, MLA.lineageFrom, later)
+                    self.add(node, MLA.lineageTo, earlier)
+                    self.add(later, MLA.modelledOn, earlier)
+                    l_item.finish()
+                    self.report.add("lineage links")
                 self.note(node, f"Linked by curation: {c_item.require('reason')}")
                 c_item.finish()
             for about in abouts or [self.iri]:
@@ -1710,6 +2095,416 @@ class Sheet:
             self.report.add("new_features")
 
 
+#: The instrument the membership sheet's ``japan_domestic_basis`` describes.
+JP_ACT_ID = "jp-act-assistance-1980"
+#: The sheet of EU membership and special positions (not an instrument).
+MEMBERSHIP_ID = "membership"
+#: Instruments the membership sheet adds facts to; it is converted only when they are.
+MEMBERSHIP_TARGETS = ("eu-jp-mla", "eio-directive-2014", "eu-mla-conv-2000")
+#: Keys of special_positions entries -> the instrument their participation facts belong to.
+POSITION_INSTRUMENTS = {
+    "eu_japan_agreement": "eu-jp-mla",
+    "eio_directive": "eio-directive-2014",
+    "eu_mla_convention_2000": "eu-mla-conv-2000",
+}
+#: special_positions keys -> ISO code.
+POSITION_STATES = {"denmark": "DK", "ireland": "IE", "united_kingdom": "GB"}
+
+
+class MembershipSheet(Sheet):
+    """The membership sheet: EU membership over time, special positions, Japan's 1980 Act.
+
+    It writes three things: mla:Membership nodes (``membership.ttl``); the Act on International
+    Assistance in Investigation as a mla:DomesticLaw instrument (``jp-act-assistance-1980.ttl``);
+    and facts about other instruments (the EU-Japan agreement's context, Denmark's, Ireland's and
+    the UK's positions), added to those instruments' graphs as confirming sources and notes on
+    the participation nodes their own sheets created, and as commentary claims.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        features: set[str],
+        curation: dict[str, Any],
+        sources_graph: Graph,
+        instrument_graphs: dict[str, Graph],
+        claim_counts: dict[str, int],
+    ) -> None:
+        super().__init__(path, features, curation, sources_graph)
+        self.instrument_graphs = instrument_graphs
+        self.claim_counts = claim_counts
+        self.membership_graph = new_graph()
+        self.act_graph = new_graph()
+        self.iri = INSTRUMENT[JP_ACT_ID]
+        self.ns = Namespace(str(self.iri) + "/")
+        self.graph = self.act_graph
+        self.graph.bind("jpact", self.ns)
+
+    def convert(self) -> None:
+        """Convert the whole membership sheet."""
+        root = self.root
+        root.get("title")
+        self.convert_sources(root)
+        self.new_feature_ids = {
+            str(nf.data.get("id")) for nf, _ in root.items("new_features") if isinstance(nf, Item)
+        }
+        self.convert_context(root)
+        self.convert_memberships(root)
+        self.convert_positions(root)
+        self.convert_act(root)
+        self.convert_new_features(root)
+        self.convert_membership_claims(root)
+        for question, path in root.items("open_questions"):
+            if not isinstance(question, str):
+                raise ResearchError(self.file, path, "an open question must be a string")
+            self.sources_graph.add(
+                (self.research_record, MLA.note, Literal(f"Open question: {question}", lang="en"))
+            )
+            self.report.add("open_questions")
+        root.finish()
+        self.check_curation_used()
+
+    def target(self, instrument: str) -> tuple[Graph, URIRef]:
+        """Return the graph and IRI of another converted instrument."""
+        return self.instrument_graphs[instrument], INSTRUMENT[instrument]
+
+    def convert_context(self, root: Item) -> None:
+        """Keep the EU-Japan agreement context as notes on that instrument (it restates it)."""
+        context = root.sub("eu_japan_agreement_context")
+        if context is None:
+            return
+        own_graph, own_iri = self.graph, self.iri
+        self.graph, self.iri = self.target("eu-jp-mla")
+        try:
+            for key in list(context.data):
+                label = "Membership sheet: " + key.replace("_", " ")
+                self.fact_note(self.iri, label, context.get(key), context.key(key))
+                self.report.add("eu_japan_agreement_context")
+        finally:
+            self.graph, self.iri = own_graph, own_iri
+        context.finish()
+
+    def membership_node(self, iso: str) -> URIRef:
+        """Return the IRI of a State's membership of the EU."""
+        return URIRef(f"{ORG.EU}/membership/{iso}")
+
+    def add_membership(self, iso: str, accession: Item, notes: list[str]) -> URIRef:
+        """Add a Membership node with its accession date and the day-level status."""
+        g = self.membership_graph
+        node = self.membership_node(iso)
+        if (node, RDF.type, MLA.Membership) in g:
+            raise accession.error("state", f"membership of {iso} given twice")
+        g.add((node, RDF.type, MLA.Membership))
+        g.add((node, MLA.member, STATE[iso]))
+        g.add((node, MLA.organisation, ORG.EU))
+        date_key = "accession" if "accession" in accession.data else "date"
+        g.add((node, MLA["from"], date_literal(accession.require(date_key), accession, date_key)))
+        year = self.status(accession, "year_status")
+        day = self.status(accession, "date_status")
+        sources = self.source_list(accession) or [self.research_record]
+        # One verification per node: the accession day's, which is the weaker of the two.
+        status = min((year, day), key=STATUS_RANK.__getitem__)
+        g.add((node, MLA.verification, STATUSES[status]))
+        for source in sources:
+            g.add((node, MLA.source, source))
+        where = self.source_names(accession.data.get("source"))
+        g.add(
+            (
+                node,
+                MLA.note,
+                Literal(f"Accession year {year}, exact day {day} (source {where}).", lang="en"),
+            )
+        )
+        for text in notes:
+            g.add((node, MLA.note, Literal(norm_space(text), lang="en")))
+        return node
+
+    def convert_memberships(self, root: Item) -> None:
+        """Convert member_states and former_member_states to mla:Membership nodes."""
+        for entry, path in root.items("member_states"):
+            if not isinstance(entry, Item):
+                raise ResearchError(self.file, path, "a member State needs state/accession")
+            iso = self.iso(entry.require("state"), entry, "state")
+            notes = [entry.text("notes") or ""] if entry.has("notes") else []
+            self.add_membership(iso, entry, notes)
+            entry.finish()
+            self.report.add("member_states")
+        for entry, path in root.items("former_member_states"):
+            if not isinstance(entry, Item):
+                raise ResearchError(self.file, path, "a former member needs state/accession")
+            iso = self.iso(entry.require("state"), entry, "state")
+            accession = entry.sub("accession")
+            if accession is None:
+                raise entry.error("accession", "a former member needs its accession")
+            node = self.add_membership(iso, accession, [])
+            accession.finish()
+            g = self.membership_graph
+            for key, prop, label in (
+                ("withdrawal", MLA.until, "Withdrawal"),
+                ("transition_period_end", MLA.boundUntil, "End of the transition period"),
+            ):
+                step = entry.sub(key)
+                if step is None:
+                    continue
+                g.add((node, prop, date_literal(step.require("date"), step, "date")))
+                status = self.status(step)
+                for source in self.source_list(step):
+                    g.add((node, MLA.source, source))
+                where = self.source_names(step.data.get("source"))
+                text = f"{label}: {as_text(step.data['date'])} ({status}, source {where})."
+                for extra in ("time", "notes"):
+                    if step.has(extra):
+                        text += f" {step.text(extra)}"
+                g.add((node, MLA.note, Literal(norm_space(text), lang="en")))
+                step.finish()
+            self.apply_positions(entry, iso, ("eu_japan_agreement", "eio_directive"))
+            entry.finish()
+            self.report.add("former_member_states")
+
+    def convert_positions(self, root: Item) -> None:
+        """Convert special_positions onto the participations of the instruments they concern."""
+        positions = root.sub("special_positions")
+        if positions is None:
+            return
+        for key in list(positions.data):
+            if key not in POSITION_STATES:
+                raise positions.error(key, "unknown State; add it to POSITION_STATES")
+            entry = positions.sub(key)
+            assert entry is not None
+            iso = POSITION_STATES[key]
+            basis = entry.sub("treaty_basis")
+            if basis is not None:
+                status = self.status(basis)
+                self.source_list(basis)
+                where = self.source_names(basis.data.get("source"))
+                self.membership_graph.add(
+                    (
+                        self.membership_node(iso),
+                        MLA.note,
+                        Literal(
+                            f"Treaty basis of its position: {norm_space(basis.require('text'))} "
+                            f"({status}, source {where})",
+                            lang="en",
+                        ),
+                    )
+                )
+                basis.finish()
+            self.apply_positions(entry, iso, tuple(k for k in entry.data if k != "treaty_basis"))
+            entry.finish()
+            self.report.add("special_positions")
+
+    def apply_positions(self, entry: Item, iso: str, keys: tuple[str, ...]) -> None:
+        """Add a position (bound / opt-in / application) to the instrument's participation node.
+
+        The instrument's own sheet created the node; a disagreement on whether the State is bound
+        stops the converter. The position's sources are added and its wording kept as a note; the
+        node's verification stays as the instrument's sheet gives it (never upgraded).
+        """
+        for key in keys:
+            position = entry.sub(key)
+            if position is None:
+                continue
+            if key not in POSITION_INSTRUMENTS:
+                raise entry.error(key, "unknown instrument; add it to POSITION_INSTRUMENTS")
+            graph, iri = self.target(POSITION_INSTRUMENTS[key])
+            node = URIRef(f"{iri}/participation/{iso}")
+            if (node, RDF.type, MLA.Participation) not in graph:
+                raise position.error("", f"{node} does not exist; its instrument sheet must add it")
+            parts = []
+            for sub_key in list(position.data):
+                if sub_key in ("status", "source", "notes"):
+                    continue
+                sub = position.sub(sub_key) if isinstance(position.data[sub_key], dict) else None
+                if sub is None:
+                    value = position.get(sub_key)
+                    if sub_key in ("bound", "opt_in"):
+                        said = bool(value)
+                        recorded = graph.value(node, MLA.bound)
+                        if recorded is None or bool(recorded.toPython()) != said:
+                            raise position.error(
+                                sub_key, f"{node} records bound {recorded}, this sheet {said}"
+                            )
+                    parts.append(f"{sub_key.replace('_', ' ')}: {as_text(value)}")
+                    continue
+                status = self.status(sub)
+                for source in self.source_list(sub):
+                    graph.add((node, MLA.source, source))
+                where = self.source_names(sub.data.get("source"))
+                if sub.has("value") and sub_key in ("opt_in",):
+                    recorded = graph.value(node, MLA.bound)
+                    if recorded is None or not recorded.toPython():
+                        raise sub.error("value", f"{node} is not recorded as bound")
+                detail = sub.text("text") or as_text(sub.data.get("value"))
+                sub.get("value")
+                note = sub.text("notes")
+                graph.add(
+                    (
+                        node,
+                        MLA.note,
+                        Literal(
+                            f"Membership sheet, {sub_key.replace('_', ' ')}: {detail} ({status}, "
+                            f"source {where}).{' ' + note if note else ''}",
+                            lang="en",
+                        ),
+                    )
+                )
+                sub.finish()
+            if parts:
+                status = self.status(position)
+                for source in self.source_list(position):
+                    graph.add((node, MLA.source, source))
+                where = self.source_names(position.data.get("source"))
+                note = position.text("notes")
+                graph.add(
+                    (
+                        node,
+                        MLA.note,
+                        Literal(
+                            f"Membership sheet: {'; '.join(parts)} ({status}, source {where})."
+                            f"{' ' + note if note else ''}",
+                            lang="en",
+                        ),
+                    )
+                )
+            position.finish()
+            self.report.add("positions applied to participations")
+
+    def convert_act(self, root: Item) -> None:
+        """Convert japan_domestic_basis into the DomesticLaw instrument and its provisions."""
+        basis = root.sub("japan_domestic_basis")
+        if basis is None:
+            raise root.error("japan_domestic_basis", "the sheet must describe Japan's Act")
+        act = basis.sub("act")
+        assert act is not None
+        iri = self.iri
+        self.add(iri, RDF.type, MLA.Instrument)
+        self.add(iri, RDF.type, MLA.DomesticLaw)
+        self.add(iri, MLA.instrumentId, Literal(JP_ACT_ID))
+        self.add(iri, DCTERMS.title, Literal(norm_space(act.require("title")), lang="en"))
+        self.add(iri, DCTERMS.title, Literal(norm_space(act.require("title_ja")), lang="ja"))
+        self.add(iri, MLA.party, STATE.JP)
+        self.add(iri, MLA.shortTitle, Literal("Act No. 69 of 1980", lang="en"))
+        status, sources = self.provenance(iri, act)
+        number = self.node("identifier/jp-act-number")
+        self.add(iri, MLA.identifier, number)
+        self.add(number, RDF.type, MLA.Identifier)
+        self.add(number, MLA.scheme, Literal("jp-act-number"))
+        self.add(number, RDF.value, Literal(norm_space(act.require("number"))))
+        self.add(number, MLA.verification, STATUSES[status])
+        for source in sources:
+            self.add(number, MLA.source, source)
+        promulgated = date_literal(act.require("promulgated"), act, "promulgated")
+        self.note(
+            iri,
+            f"Promulgated on {promulgated} ({status}); entry into force not in the research.",
+        )
+        # The research gives no entry-into-force date: say so (recalled, the research record).
+        self.add(iri, MLA.entryIntoForceStatus, MLA.recalled)
+        self.add(iri, MLA.entryIntoForceSource, self.research_record)
+        act.finish()
+        self.report.add("japan_domestic_basis.act")
+        # Japan is the one State the Act binds; the date it took effect is not in the research.
+        node = self.participation_node("JP", basis, "act")
+        self.add(node, MLA.bound, Literal(True))
+        self.add(node, MLA.mode, MLA.asParty)
+        self.add(node, MLA.verification, STATUSES[status])
+        for source in sources:
+            self.add(node, MLA.source, source)
+        self.note(
+            node,
+            "Japan's own statute: it applies to requests Japan receives without a treaty, on "
+            "condition of reciprocity (Art 4). No mla:from: the Act's entry into force is not "
+            "in the research.",
+        )
+        for key in (
+            "availability_without_treaty",
+            "treaty_based_central_authorities",
+            "multilateral_bases_named_by_moj",
+        ):
+            value = basis.get(key)
+            if value is not None:
+                self.fact_note(iri, key.replace("_", " ").capitalize(), value, basis.key(key))
+                self.report.add(f"japan_domestic_basis.{key}")
+        for key in ("channel_and_procedure", "grounds_for_refusal"):
+            for entry, path in basis.items(key):
+                if not isinstance(entry, Item):
+                    raise ResearchError(self.file, path, "a provision needs provision/summary")
+                self.convert_act_provision(entry)
+                entry.finish()
+                self.report.add(f"japan_domestic_basis.{key}")
+        basis.finish()
+
+    def convert_act_provision(self, entry: Item) -> None:
+        """Convert one provision of the Act ('Art 3(1)', 'Art 2(i)', 'Art 5 (discretion)')."""
+        text = norm_space(entry.require("provision"))
+        match = re.fullmatch(r"Art (\d+)(?:\(([0-9]+|[ivx]+)\))?(?: \(([a-z ]+)\))?", text)
+        if not match:
+            raise entry.error("provision", f"cannot read the provision {text!r}")
+        art, sub, aspect = match.groups()
+        article = self.node(f"art/{art}")
+        status = self.status(entry)
+        sources = self.source_list(entry) or [self.research_record]
+        if (article, RDF.type, MLA.Article) not in self.graph:
+            self.subdivision(article, MLA.Article, self.iri, art, int(art), f"Art {art}")
+            self.add(article, MLA.verification, STATUSES[status])
+            for source in sources:
+                self.add(article, MLA.source, source)
+            self.note(
+                article,
+                "Article node from the first item the sheet places in it; its status is that "
+                "item's.",
+            )
+        node = article
+        if sub is not None:
+            node = self.node(f"art/{art}/para/{sub}")
+            order = int(sub) if sub.isdigit() else ROMAN_SMALL.index(sub) + 1
+            self.subdivision(node, MLA.Paragraph, article, sub, order, f"Art {art}({sub})")
+            if not sub.isdigit():
+                self.note(
+                    node,
+                    f"Item ({sub}) of Art {art} (a numbered item directly under the article in "
+                    "Japanese statutes); recorded as a paragraph, the model having no item level.",
+                )
+            self.add(node, MLA.verification, STATUSES[status])
+            for source in sources:
+                self.add(node, MLA.source, source)
+        elif aspect is not None:
+            recorded = self.graph.value(node, MLA.verification)
+            if recorded != STATUSES[status]:
+                raise entry.error("status", f"Art {art} already has another status")
+            self.note(node, f"Aspect '{aspect}' given separately by the fact sheet.")
+        else:
+            recorded = self.graph.value(node, MLA.verification)
+            if recorded != STATUSES[status]:
+                raise entry.error("status", f"Art {art} already has another status")
+            for source in sources:
+                self.add(node, MLA.source, source)
+        self.add(node, MLA.summary, Literal(norm_space(entry.require("summary")), lang="en"))
+        self.add_features(node, entry)
+        notes = entry.text("notes")
+        self.note(node, notes)
+        for fid in re.findall(r"new_features: ([a-z0-9-]+)", notes or ""):
+            if fid not in self.new_feature_ids:
+                raise entry.error("notes", f"{fid!r} is not declared under new_features")
+            self.add(node, MLA.proposedFeature, Literal(fid))
+        entry.get("status")
+        entry.get("source")
+
+    def convert_membership_claims(self, root: Item) -> None:
+        """Convert the claims (about the EU-Japan agreement) into that instrument's graph."""
+        own = (self.graph, self.iri, self.claim_count, self.curation)
+        self.graph, self.iri = self.target("eu-jp-mla")
+        self.claim_count = self.claim_counts["eu-jp-mla"]
+        try:
+            self.convert_claims(root)
+        finally:
+            self.claim_counts["eu-jp-mla"] = self.claim_count
+            self.graph, self.iri, self.claim_count, self.curation = own
+
+
+ROMAN_SMALL = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+
+
 #: Identifier keys -> scheme names used in IRIs and mla:scheme.
 IDENTIFIER_SCHEMES = {
     "treaty_doc": "senate-treaty-doc",
@@ -1720,6 +2515,14 @@ IDENTIFIER_SCHEMES = {
     "japan_treaty_number": "jp-treaty-number",
     "jp_treaty_number": "jp-treaty-number",
     "council_docs": "council-document",
+}
+
+#: clause_check keys -> the feature a yes/no answer attests (None: no single feature fits).
+CLAUSE_CHECK_FEATURES = {
+    "death_penalty": "refusal-death-penalty-abstract",
+    "videoconference": "videoconference-hearing",
+    # 'bank secrecy' could mean a refusal ground or its exclusion; only 'unknown' answers exist.
+    "bank_secrecy": None,
 }
 
 #: Sections kept as notes on the instrument: key -> label.
@@ -1733,7 +2536,6 @@ BACKGROUND_SECTIONS = {
     "self_executing": "Self-executing",
     "legal_basis_eu": "EU legal basis",
     "preamble": "Preamble",
-    "channels": "Channels",
     "legal_capacity_note": "Legal capacity",
     "adopted": "Adopted",
     "transposition_deadline": "Transposition deadline",
@@ -1819,6 +2621,12 @@ def date_literal(value: Any, item: Item, key: str) -> Literal:
     raise item.error(key, f"expected a date YYYY-MM-DD, found {value!r}")
 
 
+#: Source classes the curation file may assign where the description alone does not settle it.
+SOURCE_CLASSES = {
+    "official": MLA.OfficialSource,
+    "scholarly": MLA.ScholarlySource,
+    "non-official": MLA.NonOfficialSource,
+}
 NON_OFFICIAL_MARKS = (
     "not official",
     "not reliable",
@@ -1839,6 +2647,12 @@ SCHOLARLY_MARKS = (
 )
 OFFICIAL_HOSTS = (
     "europa.eu",
+    "riigiteataja.ee",
+    "senat.fr",
+    "regjeringen.no",
+    "gov.cn",
+    "eu.dk",
+    "cnmv.es",
     "go.jp",
     ".gov",
     "parliament.uk",
@@ -2001,6 +2815,7 @@ def convert(
     outputs: dict[str, str] = {}
     reports = []
     converted_graphs: dict[str, Graph] = {}
+    claim_counts: dict[str, int] = {}
     for instrument in instruments:
         path = research_dir / f"{instrument}.yaml"
         if not path.is_file():
@@ -2008,14 +2823,34 @@ def convert(
         sheet = Sheet(path, features, curation, sources)
         sheet.convert()
         converted_graphs[instrument] = sheet.graph
-        outputs[f"{instrument}.ttl"] = serialize(
-            sheet.graph, header_for(f"../shared/research/{path.name}")
-        )
+        claim_counts[instrument] = sheet.claim_count
         reports.append(sheet.report)
         sheet.report.print(instrument)
+    membership_path = research_dir / f"{MEMBERSHIP_ID}.yaml"
+    extra: dict[str, Graph] = {}
+    if all(t in converted_graphs for t in MEMBERSHIP_TARGETS) and membership_path.is_file():
+        members = MembershipSheet(
+            membership_path, features, curation, sources, converted_graphs, claim_counts
+        )
+        members.convert()
+        extra[f"{MEMBERSHIP_ID}.ttl"] = members.membership_graph
+        extra[f"{JP_ACT_ID}.ttl"] = members.act_graph
+        reports.append(members.report)
+        members.report.print(MEMBERSHIP_ID)
+    else:
+        print(
+            f"note: {MEMBERSHIP_ID}.yaml not converted (needs {', '.join(MEMBERSHIP_TARGETS)})",
+            file=sys.stderr,
+        )
+    for instrument, graph in converted_graphs.items():
+        outputs[f"{instrument}.ttl"] = serialize(
+            graph, header_for(f"../shared/research/{instrument}.yaml")
+        )
+    for name, graph in extra.items():
+        outputs[name] = serialize(graph, header_for(f"../shared/research/{MEMBERSHIP_ID}.yaml"))
     for file, key, iri in CROSS_LINKS:
         owner = str(iri)[len(str(INSTRUMENT)) :].split("/", 1)[0]
-        graph = converted_graphs.get(owner)
+        graph = converted_graphs.get(owner) or extra.get(f"{owner}.ttl")
         if graph is None:
             print(
                 f"warning: {file}: {key}: {iri} is in {owner}, not converted in this run",

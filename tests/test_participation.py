@@ -1,0 +1,291 @@
+"""Who is bound by what, and when: EU membership and participation in the instruments.
+
+Asked of the bundled graph with SPARQL on both embedded engines (``any_kg``). Dates and statuses
+are compared with the fact sheets where they are at hand (../shared/research) and, for the dates
+the issue names, also with the values the sheets give today, so that a changed sheet shows up here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rdflib import Literal, URIRef
+
+from mla_kg import KnowledgeGraph
+
+MLA = "https://w3id.org/mla-kg/ontology#"
+INSTRUMENT = "https://w3id.org/mla-kg/id/instrument/"
+STATE = "https://w3id.org/mla-kg/id/state/"
+SOURCE = "https://w3id.org/mla-kg/id/source/"
+EU_MEMBER_STATES = (
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+
+MEMBERSHIP = """
+SELECT ?state ?from ?until ?boundUntil ?status WHERE {
+  ?m a mla:Membership ;
+     mla:member ?state ;
+     mla:organisation <https://w3id.org/mla-kg/id/org/EU> ;
+     mla:from ?from ;
+     mla:verification ?status .
+  OPTIONAL { ?m mla:until ?until }
+  OPTIONAL { ?m mla:boundUntil ?boundUntil }
+}
+"""
+
+PARTICIPATION = """
+SELECT ?instrument ?participant ?bound ?from ?until ?mode ?status WHERE {
+  ?p a mla:Participation ;
+     mla:instrument ?instrument ;
+     mla:participant ?participant ;
+     mla:bound ?bound ;
+     mla:verification ?status .
+  OPTIONAL { ?p mla:from ?from }
+  OPTIONAL { ?p mla:until ?until }
+  OPTIONAL { ?p mla:mode ?mode }
+}
+"""
+
+SOURCES = """
+SELECT ?instrument ?participant ?source WHERE {
+  ?p a mla:Participation ;
+     mla:instrument ?instrument ;
+     mla:participant ?participant ;
+     mla:source ?source .
+}
+"""
+
+
+def _membership(kg: KnowledgeGraph, iso: str) -> dict[str, Any]:
+    rows = kg.query(MEMBERSHIP, {"state": URIRef(STATE + iso)}).rows
+    assert len(rows) == 1, f"{iso}: {len(rows)} EU memberships"
+    return rows[0]
+
+
+def _participation(kg: KnowledgeGraph, instrument: str, participant: str) -> dict[str, Any]:
+    who = (
+        URIRef(STATE + participant)
+        if participant != "EU"
+        else URIRef("https://w3id.org/mla-kg/id/org/EU")
+    )
+    rows = kg.query(
+        PARTICIPATION, {"instrument": URIRef(INSTRUMENT + instrument), "participant": who}
+    ).rows
+    assert len(rows) == 1, f"{instrument}/{participant}: {len(rows)} participations"
+    return rows[0]
+
+
+def _date(row: dict[str, Any], key: str) -> dt.date | None:
+    value = row.get(key)
+    return None if value is None else value.toPython()
+
+
+def _sheet(shared_dir: Path, name: str) -> dict[str, Any]:
+    return yaml.safe_load((shared_dir / "research" / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+# --- EU membership ---------------------------------------------------------------------------
+
+
+def test_every_member_state_and_the_uk_has_an_eu_membership(any_kg: KnowledgeGraph) -> None:
+    for iso in [*EU_MEMBER_STATES, "GB"]:
+        _membership(any_kg, iso)
+    rows = any_kg.query("SELECT ?m WHERE { ?m a mla:Membership }").rows
+    assert len(rows) == 28
+
+
+def test_uk_withdrawal_and_end_of_transition(any_kg: KnowledgeGraph) -> None:
+    row = _membership(any_kg, "GB")
+    assert _date(row, "from") == dt.date(1973, 1, 1)
+    assert _date(row, "until") == dt.date(2020, 1, 31)
+    assert _date(row, "boundUntil") == dt.date(2020, 12, 31)
+    # One verification per node: the accession day is recalled in the sheet (year official).
+    assert row["status"] == URIRef(MLA + "recalled")
+
+
+def test_uk_dates_are_the_sheet_dates(any_kg: KnowledgeGraph, shared_dir: Path) -> None:
+    uk = _sheet(shared_dir, "membership")["former_member_states"][0]
+    row = _membership(any_kg, "GB")
+    assert _date(row, "until") == uk["withdrawal"]["date"]
+    assert _date(row, "boundUntil") == uk["transition_period_end"]["date"]
+    sources = {
+        str(r["s"])
+        for r in any_kg.query(
+            "SELECT ?s WHERE { <https://w3id.org/mla-kg/id/org/EU/membership/GB> mla:source ?s }"
+        ).rows
+    }
+    assert SOURCE + "membership-s7" in sources, "withdrawal dates rest on CNMV (s7)"
+
+
+def test_croatia_joins_on_1_july_2013(any_kg: KnowledgeGraph, shared_dir: Path) -> None:
+    row = _membership(any_kg, "HR")
+    assert _date(row, "from") == dt.date(2013, 7, 1)
+    assert "until" not in row
+    sheet = {m["state"]: m for m in _sheet(shared_dir, "membership")["member_states"]}
+    assert row["status"] == URIRef(MLA + sheet["HR"]["date_status"])
+
+
+# --- the EU-Japan agreement's reach ------------------------------------------------------------
+
+
+def test_denmark_is_not_bound_by_the_eu_japan_agreement(any_kg: KnowledgeGraph) -> None:
+    row = _participation(any_kg, "eu-jp-mla", "DK")
+    assert row["bound"] == Literal(False)
+    assert row["mode"] == URIRef(MLA + "optOut")
+    assert row["status"] == URIRef(MLA + "scholarly")
+
+
+@pytest.mark.parametrize("iso", ["IE", "GB"])
+def test_ireland_and_the_uk_opted_in(any_kg: KnowledgeGraph, iso: str) -> None:
+    row = _participation(any_kg, "eu-jp-mla", iso)
+    assert row["bound"] == Literal(True)
+    assert row["mode"] == URIRef(MLA + "optIn")
+
+
+def test_uk_bound_by_the_eu_japan_agreement_until_end_of_transition(
+    any_kg: KnowledgeGraph,
+) -> None:
+    row = _participation(any_kg, "eu-jp-mla", "GB")
+    assert _date(row, "until") == dt.date(2020, 12, 31)
+    assert row["status"] == URIRef(MLA + "recalled")
+
+
+def test_croatia_bound_by_the_eu_japan_agreement_from_accession(any_kg: KnowledgeGraph) -> None:
+    row = _participation(any_kg, "eu-jp-mla", "HR")
+    assert row["bound"] == Literal(True)
+    assert _date(row, "from") == dt.date(2013, 7, 1)
+    assert row["mode"] == URIRef(MLA + "accession")
+
+
+def test_membership_sheet_confirms_denmark_in_the_2000_convention(any_kg: KnowledgeGraph) -> None:
+    row = _participation(any_kg, "eu-mla-conv-2000", "DK")
+    assert row["bound"] == Literal(True)
+    sources = {
+        str(r["source"])
+        for r in any_kg.query(
+            SOURCES,
+            {
+                "instrument": URIRef(INSTRUMENT + "eu-mla-conv-2000"),
+                "participant": URIRef(STATE + "DK"),
+            },
+        ).rows
+    }
+    assert SOURCE + "membership-s15" in sources
+
+
+# --- Japan and the multilateral conventions ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("instrument", "date", "status"),
+    [
+        ("budapest-2001", dt.date(2012, 11, 1), "official"),
+        ("untoc-2000", dt.date(2017, 8, 10), "official"),
+        ("uncac-2003", dt.date(2017, 8, 10), "official"),
+        ("un-drugs-1988", dt.date(1992, 9, 10), "recalled"),
+    ],
+)
+def test_japan_bound_by_multilateral_conventions(
+    any_kg: KnowledgeGraph, shared_dir: Path, instrument: str, date: dt.date, status: str
+) -> None:
+    row = _participation(any_kg, instrument, "JP")
+    assert row["bound"] == Literal(True)
+    assert _date(row, "from") == date
+    assert row["status"] == URIRef(MLA + status)
+    eif = _sheet(shared_dir, instrument)["japan"]["entry_into_force_for_japan"]
+    assert (eif["date"], eif["status"]) == (date, status), "the sheet changed: update this test"
+
+
+@pytest.mark.parametrize("instrument", ["coe-mla-1959", "coe-mla-2ap-2001"])
+def test_japan_is_not_a_party_to_the_council_of_europe_mla_conventions(
+    any_kg: KnowledgeGraph, instrument: str
+) -> None:
+    assert _participation(any_kg, instrument, "JP")["bound"] == Literal(False)
+
+
+@pytest.mark.parametrize("instrument", ["untoc-2000", "uncac-2003", "un-drugs-1988"])
+@pytest.mark.parametrize("iso", ["US", "GB", "KR", "CN", "RU", "DE", "HR"])
+def test_participation_without_a_date_is_recalled_and_cites_the_research_record(
+    any_kg: KnowledgeGraph, instrument: str, iso: str
+) -> None:
+    row = _participation(any_kg, instrument, iso)
+    assert row["status"] == URIRef(MLA + "recalled")
+    assert "from" not in row, "the research gives no date: none may be invented"
+    sources = {
+        str(r["source"])
+        for r in any_kg.query(
+            SOURCES,
+            {"instrument": URIRef(INSTRUMENT + instrument), "participant": URIRef(STATE + iso)},
+        ).rows
+    }
+    assert sources == {SOURCE + f"research-{instrument}"}
+
+
+@pytest.mark.parametrize("iso", ["CN", "RU", "KR", "DE"])
+def test_no_budapest_participation_the_research_does_not_state(
+    any_kg: KnowledgeGraph, iso: str
+) -> None:
+    rows = any_kg.query(
+        PARTICIPATION,
+        {
+            "instrument": URIRef(INSTRUMENT + "budapest-2001"),
+            "participant": URIRef(STATE + iso),
+        },
+    ).rows
+    assert rows == []
+
+
+# --- bilateral instruments ---------------------------------------------------------------------
+
+BILATERAL = {
+    "jp-us-mlat": ("JP", "US"),
+    "jp-kr-mlat": ("JP", "KR"),
+    "jp-cn-mlat": ("JP", "CN"),
+    "jp-hk-mlaa": ("JP", "HK"),
+    "jp-ru-mlat": ("JP", "RU"),
+    "eu-us-mla": ("EU", "US"),
+    "eu-us-extradition": ("EU", "US"),
+}
+
+
+@pytest.mark.parametrize("instrument", sorted(BILATERAL))
+def test_bilateral_parties_bound_from_entry_into_force(
+    any_kg: KnowledgeGraph, shared_dir: Path, instrument: str
+) -> None:
+    eif = _sheet(shared_dir, instrument)["entry_into_force"]
+    for party in BILATERAL[instrument]:
+        row = _participation(any_kg, instrument, party)
+        assert row["bound"] == Literal(True)
+        assert _date(row, "from") == eif["date"]
+        assert row["status"] == URIRef(MLA + eif["status"])
+        assert row["mode"] == URIRef(MLA + "asParty")
+
+
+def test_japan_korea_treaty_dates(any_kg: KnowledgeGraph) -> None:
+    row = _participation(any_kg, "jp-kr-mlat", "KR")
+    assert _date(row, "from") == dt.date(2007, 1, 26)
+    assert row["status"] == URIRef(MLA + "official")
+
+
+# --- the EIO Directive and Japan's Act -------------------------------------------------------
+
+
+def test_eio_directive_binds_neither_denmark_nor_ireland(any_kg: KnowledgeGraph) -> None:
+    assert _participation(any_kg, "eio-directive-2014", "DK")["bound"] == Literal(False)
+    assert _participation(any_kg, "eio-directive-2014", "IE")["bound"] == Literal(False)
+    uk = _participation(any_kg, "eio-directive-2014", "GB")
+    assert _date(uk, "until") == dt.date(2020, 12, 31)
+    assert uk["status"] == URIRef(MLA + "recalled")
+    be = _participation(any_kg, "eio-directive-2014", "BE")
+    assert _date(be, "from") == dt.date(2017, 5, 22)
+
+
+def test_japan_act_binds_japan(any_kg: KnowledgeGraph) -> None:
+    row = _participation(any_kg, "jp-act-assistance-1980", "JP")
+    assert row["bound"] == Literal(True)
+    assert "from" not in row
+    assert row["status"] == URIRef(MLA + "official")
