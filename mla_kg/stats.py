@@ -1,4 +1,8 @@
-"""Figures about the graph: triples, instruments with their subdivisions by verification status.
+"""Figures about the graph, and the cooperation statistics it records.
+
+:func:`statistics` counts triples, instruments with their subdivisions by verification status and
+features used; :func:`cooperation_statistics` reads the seed article's figures on requests between
+Japan and the EU Member States (RDF Data Cube observations in ``data/cooperation-statistics.ttl``).
 
 >>> from mla_kg import KnowledgeGraph
 >>> figures = statistics(KnowledgeGraph())
@@ -7,11 +11,17 @@ True
 >>> eu_jp = figures.instrument("eu-jp-mla")
 >>> eu_jp.subdivisions["official"] + eu_jp.subdivisions["scholarly"] > 0
 True
+>>> figures = cooperation_statistics(KnowledgeGraph())
+>>> [f.requests for f in figures if f.key == ("1999-2009", "EU", "JP")]
+[130]
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from mla_kg.namespaces import MLA
 from mla_kg.store import KnowledgeGraph
@@ -100,3 +110,92 @@ def statistics(kg: KnowledgeGraph) -> GraphStatistics:
         features_used=len(used),
         features_in_scheme=len(kg.features()),
     )
+
+
+@dataclass
+class CooperationFigure:
+    """One figure of the cooperation statistics: an RDF Data Cube observation.
+
+    :ivar observation: the observation's IRI.
+    :ivar dataset: the IRI of its ``qb:DataSet``.
+    :ivar period: the period as the source names it (e.g. ``"1999-2009"``).
+    :ivar requesting: the requesting State's code (``"EU"`` for the Member States taken
+        together), where the figure has one.
+    :ivar requested: the requested State's code, likewise.
+    :ivar requests: the number of requests, for a request count.
+    :ivar months_low: the average execution time in months (lower end of a range).
+    :ivar months_high: the average execution time in months (upper end of a range).
+    :ivar approximate: whether the source gives the figure as approximate.
+    :ivar source: the IRI of the source.
+    :ivar pinpoint: where in the source the figure is.
+    :ivar verification: ``official``, ``scholarly`` or ``recalled``.
+    :ivar note: an own-words note on the figure.
+    """
+
+    observation: str
+    dataset: str
+    period: str
+    requesting: str | None = None
+    requested: str | None = None
+    requests: int | None = None
+    months_low: int | None = None
+    months_high: int | None = None
+    approximate: bool = False
+    source: str = ""
+    pinpoint: str = ""
+    verification: str = ""
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        """Return (period, requesting, requested): what the figure is about."""
+        return (self.period, self.requesting, self.requested)
+
+    @property
+    def months(self) -> str:
+        """Return the average execution time as text: ``"8"``, ``"5-6"``, or ``""`` if none."""
+        if self.months_low is None or self.months_high is None:
+            return ""
+        if self.months_low == self.months_high:
+            return str(self.months_low)
+        return f"{self.months_low}-{self.months_high}"
+
+
+def _integer(term: Node | None) -> int | None:
+    """Return an integer literal's value, or None where the row has none."""
+    return int(term) if isinstance(term, Literal) else None  # type: ignore[call-overload]
+
+
+def cooperation_statistics(
+    kg: KnowledgeGraph, dataset: str | URIRef | None = None
+) -> list[CooperationFigure]:
+    """Return the cooperation statistics, one figure per observation.
+
+    :param kg: the graph.
+    :param dataset: only the observations of this ``qb:DataSet`` (an IRI); all by default.
+    :returns: figures in the order of the named query ``cooperation_statistics``: by data set,
+        period and decreasing request count.
+    """
+    rows = kg.run("cooperation_statistics", dataset=str(dataset) if dataset else None)
+    figures = []
+    for row in rows:
+        status = str(row.get("verification", ""))
+        approximate = row.get("approximate")
+        figures.append(
+            CooperationFigure(
+                observation=str(row["observation"]),
+                dataset=str(row["dataset"]),
+                period=str(row["period"]),
+                requesting=str(row["requestingCode"]) if "requestingCode" in row else None,
+                requested=str(row["requestedCode"]) if "requestedCode" in row else None,
+                requests=_integer(row.get("requests")),
+                months_low=_integer(row.get("monthsLow")),
+                months_high=_integer(row.get("monthsHigh")),
+                approximate=bool(approximate.toPython()) if approximate is not None else False,
+                source=str(row.get("source", "")),
+                pinpoint=str(row.get("pinpoint", "")),
+                verification=status[len(MLA) :] if status.startswith(MLA) else status,
+                note=str(row.get("note", "")),
+            )
+        )
+    return figures

@@ -14,11 +14,14 @@ not make the graph non-conforming.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyshacl
+import pyshacl.graph_abstraction
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
@@ -124,19 +127,40 @@ def shacl_path(shapes: Graph, path: Node) -> str:
     return _text(path) or ""
 
 
+@contextmanager
+def _nonempty_oxigraph_data() -> Iterator[None]:
+    """Let pyshacl test its pyoxigraph data graph for emptiness without counting it.
+
+    pyshacl 0.40 writes ``datagraph or shapes_graph`` for every result it builds, including
+    the many that ``sh:or`` and qualified shapes discard; on a pyoxigraph store that truth test
+    is a full ``COUNT`` query, which made validating the bundled data take minutes. The data
+    graph always holds the ontology, so it is never empty; the patch is undone afterwards.
+    """
+    data_graph = getattr(pyshacl.graph_abstraction, "OxigraphDataGraph", None)
+    if data_graph is None or "__bool__" in vars(data_graph):
+        yield
+        return
+    data_graph.__bool__ = lambda self: True
+    try:
+        yield
+    finally:
+        del data_graph.__bool__
+
+
 def _shacl_results(data: KnowledgeGraph, shapes: Graph) -> list[ValidationResult]:
     """Run pyshacl and read its report graph into results."""
     # pyshacl evaluates SPARQL constraints on the engine it is given; on rdflib it re-parses
     # each constraint for every focus node (about 400 times slower than on pyoxigraph).
-    _, report, _ = pyshacl.validate(
-        data.store,
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-        inplace=True,  # the graph was loaded for this validation only
-    )
+    with _nonempty_oxigraph_data():
+        _, report, _ = pyshacl.validate(
+            data.store,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+            inplace=True,  # the graph was loaded for this validation only
+        )
     results = []
     for node in report.subjects(SH.resultSeverity, None):
         messages = sorted(report.objects(node, SH.resultMessage), key=_message_order)
@@ -200,6 +224,28 @@ def _check_results(
     return results
 
 
+@cache
+def _parsed_shapes(path: Path, mtime: float) -> Graph:
+    """Parse the shapes file; cached until the file changes.
+
+    Reuse is safe: pyshacl adds to a shapes graph only two fixed RDFS axioms (owl:Class and
+    owl:DatatypeProperty as subclasses), the same on every run.
+    """
+    return read_graph(path)
+
+
+def _shapes_graph(path: Path) -> Graph:
+    """Return the shapes graph, parsed once per version of the file.
+
+    :raises LoadError: if the file cannot be read or parsed.
+    """
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return read_graph(path)  # raises LoadError naming the file
+    return _parsed_shapes(path, mtime)
+
+
 def validate(
     files: Iterable[str | Path] | None = None, *, include_data: bool = True
 ) -> ValidationReport:
@@ -219,7 +265,7 @@ def validate(
     if include_data:
         bundled += paths.data_files()
     kg = KnowledgeGraph(extra_files=bundled + extra, include_bundled=False)
-    shapes = read_graph(paths.SHAPES_FILE)
+    shapes = _shapes_graph(paths.SHAPES_FILE)
     results = _check_results(kg, queries.load_checks()) + _shacl_results(kg, shapes)
     results.sort(key=lambda r: (r.focus, r.path or "", r.source, r.message, r.value or ""))
     return ValidationReport(results=results, files=[str(path) for path in extra])
