@@ -49,6 +49,12 @@ LEGEND = (
     "cf.: a provision that may carry the feature (candidate, not counted)",
     "[n]: conflicting research or a contradicting commentary claim; see the notes",
 )
+#: The legend of reports without notes (differences, profiles): a conflict is flagged in place.
+REPORT_LEGEND = (
+    *LEGEND[:-1],
+    "[conflict]: conflicting research or a contradicting commentary claim; "
+    "`mla-kg compare` shows both sides in its notes",
+)
 DEFAULT_INSTRUMENTS = ("eu-jp-mla", "eu-us-mla", "jp-us-mlat")
 
 
@@ -270,10 +276,17 @@ class Cell:
     def pinpoints(self) -> list[Provision]:
         """Return the most specific provisions, dropping a part whose sub-part carries the feature.
 
-        Provisions are sorted by citation order of their IRIs (articles, then annexes).
+        A verified part stays when every sub-part carrying the feature is only recalled: the
+        reader then sees the citation that is verified next to the one that is not
+        (``Art 3(1); Art 3(1)(a)†``). Provisions are sorted by citation order of their IRIs
+        (articles, then annexes).
         """
-        iris = [p.iri for p in self.provisions]
-        kept = [p for p in self.provisions if not any(o.startswith(p.iri + "/") for o in iris)]
+
+        def covered(provision: Provision) -> bool:
+            parts = [o for o in self.provisions if o.iri.startswith(provision.iri + "/")]
+            return bool(parts) and (provision.recalled or not all(o.recalled for o in parts))
+
+        kept = [p for p in self.provisions if not covered(p)]
         return sorted(kept, key=lambda p: _provision_key(p.iri))
 
     def evidence(self) -> list[dict[str, Any]]:
@@ -287,6 +300,7 @@ class Cell:
                         "pinpoint": attestation.pinpoint,
                         "kind": attestation.kind,
                         "verification": attestation.verification,
+                        "recalled": attestation.recalled,
                         "attestation": attestation.iri,
                         "note": attestation.note,
                     }
@@ -309,11 +323,16 @@ class Cell:
     def text(self, note: int | None = None) -> str:
         """Return the cell as plain text, with recalled marks (the form every renderer uses).
 
-        :param note: the number of the note that explains a conflict, if any.
+        :param note: the number of the note that explains a conflict, if any; ``0`` flags a
+            conflict as ``[conflict]`` where a report has no notes.
         """
         if self.status == "present":
             if self.provisions:
                 text = _provisions_text(self.pinpoints())
+                # Where every citation is only recalled, name what verifies the feature itself.
+                verified = [a for a in self.presences if not a.recalled]
+                if verified and all(p.recalled for p in self.provisions):
+                    text += "; present" + _attested_text(verified, self.instrument)
             else:
                 text = "present" + _attested_text(self.presences, self.instrument)
         elif self.status == "absent":
@@ -323,8 +342,10 @@ class Cell:
             if self.candidates:
                 cited = ", ".join(p.marked_citation for p in self.candidates)
                 text += f" (cf. {cited})"
-        if note is not None:
+        if note:
             text += f" [{note}]"
+        elif note == 0 and self.conflict:
+            text += " [conflict]"
         return text
 
 
@@ -493,12 +514,26 @@ class Comparison:
 
         The contract: ``{"instruments": [ids], "features": [{"id", "label", "group", "cells":
         {"<instrument id>": {"status", "provisions": [{"iri", "citation", "verification"}],
-        "evidence": [{"source", "pinpoint"}]}}}]}``; other keys add detail.
+        "evidence": [{"source", "pinpoint"}]}}}]}``. A reader may rely on these keys; the others
+        add detail and never change their meaning:
+
+        - top level: ``legend`` (what the marks mean);
+        - feature: ``group_label``, ``marks`` (cooperation model), ``polarity``, ``iri``;
+        - cell: ``recalled`` (the status rests only on recalled facts), ``conflict``,
+          ``limited_to`` (ISO codes of annex-entry States), ``candidates`` (provisions, not
+          counted), ``claims`` (contradicting commentary);
+        - provision: ``recalled`` (the citation is not verified: the provision or a part it sits
+          in is only recalled), ``state``, ``sources``;
+        - evidence: ``kind`` (``absence`` or ``presence``), ``verification``, ``recalled``,
+          ``attestation`` (its IRI), ``note``.
         """
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_csv(self) -> str:
-        """Return one CSV row per feature and instrument, citations marked ``†`` when recalled."""
+        """Return one CSV row per feature and instrument, citations marked ``†`` when recalled.
+
+        The ``legend`` column explains the mark on every row that shows it.
+        """
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(
@@ -514,26 +549,29 @@ class Comparison:
                 "recalled",
                 "conflict",
                 "limited_to",
+                "legend",
             ]
         )
         for row in self.features:
             for instrument in self.instruments:
                 cell = row.cells[instrument]
-                writer.writerow(
-                    [
-                        row.group,
-                        row.id,
-                        row.label,
-                        instrument,
-                        cell.status,
-                        _provisions_text(cell.pinpoints()),
-                        "; ".join(f"{p.citation}: {p.verification}" for p in cell.pinpoints()),
-                        "; ".join(_evidence_text(a, instrument) for a in cell.attestations),
-                        "yes" if cell.recalled else "no",
-                        "yes" if cell.conflict else "no",
-                        " ".join(cell.limited_to),
-                    ]
-                )
+                values = [
+                    row.group,
+                    row.id,
+                    row.label,
+                    instrument,
+                    cell.status,
+                    _provisions_text(cell.pinpoints()),
+                    "; ".join(f"{p.citation}: {p.verification}" for p in cell.pinpoints()),
+                    "; ".join(_evidence_text(a, instrument) for a in cell.attestations),
+                    "yes" if cell.recalled else "no",
+                    "yes" if cell.conflict else "no",
+                    " ".join(cell.limited_to),
+                ]
+                # A CSV has no place for a legend below the table that every reader keeps, so
+                # each row that shows the mark explains it itself.
+                marked = any(RECALLED_MARK in value for value in values)
+                writer.writerow([*values, RECALLED_LEGEND if marked else ""])
         return buffer.getvalue()
 
     def to_markdown(self) -> str:
@@ -545,9 +583,7 @@ class Comparison:
             lines.append("| feature | " + " | ".join(self.instruments) + " |")
             lines.append("|---" * (len(self.instruments) + 1) + "|")
             for row in rows:
-                cells = [
-                    _md(row.cells[i].text(numbers.get((row.id, i)))) for i in self.instruments
-                ]
+                cells = [_md(row.cells[i].text(numbers.get((row.id, i)))) for i in self.instruments]
                 lines.append(f"| {_md(row.label)} | " + " | ".join(cells) + " |")
             lines.append("")
         lines += ["**Legend**", ""] + [f"- {_md(entry)}" for entry in LEGEND]
@@ -594,7 +630,8 @@ class Comparison:
         notes = self.notes()
         if notes:
             out.append(
-                "<ol>" + "".join(f"<li>{html.escape(text)}</li>" for _, _, _, text in notes)
+                "<ol>"
+                + "".join(f"<li>{html.escape(text)}</li>" for _, _, _, text in notes)
                 + "</ol>"
             )
         return "\n".join(out)
@@ -603,7 +640,7 @@ class Comparison:
         """Return a standalone HTML page (inline CSS, no external resources)."""
         heading = title or "Comparison of " + ", ".join(self.instruments)
         return (
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{html.escape(heading)}</title>\n"
             "<style>body{font-family:sans-serif;margin:1.5em;color:#222}"
             "h1{font-size:1.3em}</style>\n</head>\n<body>\n"
@@ -698,9 +735,9 @@ def _note_text(cell: Cell) -> str:
         where = f" {claim.pinpoint}" if claim.pinpoint else ""
         mark = RECALLED_MARK if claim.verification == "recalled" else ""
         text = f"contradicted by claim ({sources}{where}, {claim.verification}{mark}): "
-        text += claim.statement
+        text += f"“{claim.statement}”"
         if claim.check:
-            text += f" Research check: {claim.check}"
+            text += f" Research check: “{claim.check}”"
         parts.append(text)
     return "; ".join(parts)
 
@@ -835,6 +872,24 @@ class _Facts:
         return self.cells
 
 
+_FEATURE_GROUPS = """
+SELECT DISTINCT ?group WHERE {
+  ?feature <http://www.w3.org/2004/02/skos/core#inScheme> <https://w3id.org/mla-kg/feature/scheme> ;
+           <http://www.w3.org/2004/02/skos/core#broader> ?group .
+}
+"""
+
+
+def _feature_groups(kg: KnowledgeGraph) -> set[str]:
+    """Return the ids of the feature groups of the scheme (``refusal``, ``measures`` ...)."""
+    prefix = "https://w3id.org/mla-kg/feature/group/"
+    return {
+        str(r["group"])[len(prefix) :]
+        for r in kg.query(_FEATURE_GROUPS).rows
+        if str(r.get("group", "")).startswith(prefix)
+    }
+
+
 def _feature_row(row: dict[str, Node]) -> FeatureRow:
     """Return the feature a query row is about (its cells still empty)."""
     feature_id = _text(row.get("featureId"))
@@ -892,7 +947,8 @@ def compare(
             )
         facts.add(r)
     if groups:
-        known = {row.group for row in rows.values()}
+        # With a feature filter the rows hold only those features' groups; ask the scheme.
+        known = _feature_groups(kg) if feature_ids else {row.group for row in rows.values()}
         unknown = [g for g in groups if g not in known]
         if unknown:
             raise InvalidParameter(
@@ -1023,7 +1079,7 @@ class InstrumentDiff:
             "a": self.a,
             "b": self.b,
             **{name: [e.to_dict() for e in self._category(name)] for name in DIFF_CATEGORIES},
-            "legend": list(LEGEND),
+            "legend": list(REPORT_LEGEND),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -1032,8 +1088,8 @@ class InstrumentDiff:
 
     def _cells(self, entry: DiffEntry) -> tuple[str, str, str]:
         """Return the texts of the three columns of an entry: label, a, b."""
-        a = entry.a.text() if entry.a.status != "unknown" else "— not annotated"
-        b = entry.b.text() if entry.b.status != "unknown" else "— not annotated"
+        a = entry.a.text(note=0) if entry.a.status != "unknown" else "— not annotated"
+        b = entry.b.text(note=0) if entry.b.status != "unknown" else "— not annotated"
         label = entry.row.label
         if entry.category == "differing":
             label += " (" + "; ".join(entry.reasons()) + ")"
@@ -1051,7 +1107,7 @@ class InstrumentDiff:
             for entry in entries:
                 lines.append("| " + " | ".join(_md(t) for t in self._cells(entry)) + " |")
             lines.append("")
-        lines += ["**Legend**", ""] + [f"- {_md(entry)}" for entry in LEGEND]
+        lines += ["**Legend**", ""] + [f"- {_md(entry)}" for entry in REPORT_LEGEND]
         return "\n".join(lines) + "\n"
 
     def to_rich(self) -> Any:
@@ -1070,16 +1126,24 @@ class InstrumentDiff:
                 table.add_row(*(Text(t) for t in self._cells(entry)))
             parts.append(table)
         parts.append(Text("Legend:", style="bold"))
-        parts += [Text(f"  {entry}") for entry in LEGEND]
+        parts += [Text(f"  {entry}") for entry in REPORT_LEGEND]
         return Group(*parts)
 
 
-def diff(kg: KnowledgeGraph, a: str, b: str) -> InstrumentDiff:
+def diff(
+    kg: KnowledgeGraph,
+    a: str,
+    b: str,
+    features: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+) -> InstrumentDiff:
     """Return the features one instrument has and the other lacks, and those both have.
 
     :param kg: the knowledge graph.
     :param a: the first instrument id.
     :param b: the second instrument id.
+    :param features: only these feature ids (default: every feature of the scheme).
+    :param groups: only features of these groups (as for :func:`compare`).
     :raises UnknownInstrument: listing the known ids.
 
     >>> from mla_kg import KnowledgeGraph
@@ -1087,7 +1151,7 @@ def diff(kg: KnowledgeGraph, a: str, b: str) -> InstrumentDiff:
     >>> "joint-investigation-teams" in [e.row.id for e in d.only_a]
     True
     """
-    comparison = compare(kg, [a, b])
+    comparison = compare(kg, [a, b], features=features, groups=groups)
     first, second = comparison.instruments if len(comparison.instruments) == 2 else (a, a)
     entries = [DiffEntry(row, row.cells[first], row.cells[second]) for row in comparison]
     return InstrumentDiff(first, second, entries)
@@ -1373,7 +1437,7 @@ class ModelProfile:
             "counts": self.counts(),
             "markers": [m.to_dict() for m in self.markers],
             "absent_markers": [m.to_dict() for m in self.absent_markers],
-            "legend": list(LEGEND),
+            "legend": list(REPORT_LEGEND),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -1400,11 +1464,13 @@ class ModelProfile:
             markers = [m for m in self.markers if m.model == model]
             if markers:
                 lines.append(f"{model} markers present:")
-                lines += [f"  {m.label}: {m.cell.text()}" for m in markers]
+                lines += [f"  {m.label}: {m.cell.text(note=0)}" for m in markers]
         if self.absent_markers:
             lines.append("marked features recorded as absent (not scored):")
-            lines += [f"  {m.label} ({m.model}): {m.cell.text()}" for m in self.absent_markers]
-        lines += ["", *LEGEND]
+            lines += [
+                f"  {m.label} ({m.model}): {m.cell.text(note=0)}" for m in self.absent_markers
+            ]
+        lines += ["", *REPORT_LEGEND]
         return "\n".join(lines) + "\n"
 
 
@@ -1423,25 +1489,17 @@ def model_profile(kg: KnowledgeGraph, instrument: str) -> ModelProfile:
     >>> 0 < profile.score < 1
     True
     """
-    (instrument_id,) = _resolve_instruments(kg, [instrument])
-    features: dict[str, FeatureRow] = {}
-    order: dict[str, tuple[float, float, str]] = {}
-    facts = _Facts()
-    for r in kg.run("model_profile", instrument=[instrument_id]).rows:
-        feature_id = _text(r.get("featureId"))
-        features.setdefault(feature_id, _feature_row(r))
-        order[feature_id] = (
-            _number(r.get("groupOrder")),
-            _number(r.get("featureOrder")),
-            feature_id,
-        )
-        facts.add(r)
-    cells = facts.build()
+    # The cells come from the comparison, so a profile shows the same facts, candidates and
+    # contradicting claims as ``compare`` does (named query ``model_profile`` lists the same
+    # markers row by row).
+    comparison = compare(kg, [instrument])
+    (instrument_id,) = comparison.instruments
     markers, absent = [], []
-    for feature_id in sorted(features, key=order.__getitem__):
-        row = features[feature_id]
-        cell = cells[(feature_id, instrument_id)]
-        marker = Marker(row.id, row.label, row.marks or "", row.polarity, cell)
+    for row in comparison:
+        if not row.marks:
+            continue
+        cell = row.cells[instrument_id]
+        marker = Marker(row.id, row.label, row.marks, row.polarity, cell)
         if cell.status == "present":
             markers.append(marker)
         elif cell.status == "absent":
@@ -1454,6 +1512,7 @@ __all__ = [
     "DIFF_CATEGORIES",
     "LEGEND",
     "RECALLED_MARK",
+    "REPORT_LEGEND",
     "STATUSES",
     "Attestation",
     "Cell",

@@ -92,25 +92,39 @@ def _emit(text: str, output: Path | None) -> None:
         typer.echo(f"wrote {output}", err=True)
 
 
+GroupOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--group",
+        "-g",
+        help="Only this dimension (repeatable): scope, channels, request, refusal, "
+        "measures, protection, final.",
+    ),
+]
+FeatureOption = Annotated[
+    list[str] | None,
+    typer.Option("--feature", help="Only this feature id (repeatable)."),
+]
+
+
+def _no_rows() -> None:
+    """Stop with exit 1: the --feature and --group filters leave no feature."""
+    typer.echo(
+        "error: no feature is in both the --feature list and the --group list; "
+        "drop one of the filters or name a feature of the group",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
 def compare_command(
     ctx: typer.Context,
     instruments: Annotated[
         list[str],
         typer.Argument(help="Instrument ids, e.g. eu-jp-mla eu-us-mla jp-us-mlat (the columns)."),
     ],
-    group: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--group",
-            "-g",
-            help="Only this dimension (repeatable): scope, channels, request, refusal, "
-            "measures, protection, final.",
-        ),
-    ] = None,
-    feature: Annotated[
-        list[str] | None,
-        typer.Option("--feature", help="Only this feature id (repeatable)."),
-    ] = None,
+    group: GroupOption = None,
+    feature: FeatureOption = None,
     format: Annotated[CompareFormat, typer.Option("--format", "-f")] = CompareFormat.table,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
@@ -122,6 +136,8 @@ def compare_command(
     or "—" where the research says nothing.
     """
     comparison = compare(_graph(ctx), instruments, features=feature, groups=group)
+    if not len(comparison):
+        _no_rows()
     to_file = output is not None
     if format is CompareFormat.table:
         text = _render(comparison.to_rich(), to_file)
@@ -140,13 +156,17 @@ def diff_command(
     ctx: typer.Context,
     a: Annotated[str, typer.Argument(help="The first instrument id.")],
     b: Annotated[str, typer.Argument(help="The second instrument id.")],
+    group: GroupOption = None,
+    feature: FeatureOption = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
 ) -> None:
     """Show the features only A has, only B has, and both have (and where they differ)."""
-    difference = diff(_graph(ctx), a, b)
+    difference = diff(_graph(ctx), a, b, features=feature, groups=group)
+    if not difference.entries:
+        _no_rows()
     if format is ReportFormat.json:
         text = difference.to_json()
     elif format is ReportFormat.md:

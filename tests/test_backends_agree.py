@@ -71,7 +71,7 @@ def test_comparison_queries_answer_with_their_defaults(kg: KnowledgeGraph) -> No
         "compare_features", "provisions_with_feature", "absent_features", "refusal_grounds",
         "assistance_measures", "transmission_channels", "manner_of_execution",
         "death_penalty_clauses", "instrument_outline", "diff_instruments", "model_profile",
-        "claims_about",
+        "claims_about", "lineage",
     ):  # fmt: skip
         assert len(kg.run(name)) > 0, f"{name} found nothing with its default parameters"
 
@@ -84,3 +84,17 @@ def test_lineage_lists_every_link_of_the_instrument(kg: KnowledgeGraph) -> None:
     ).rows
     found = {(row["later"], row["earlier"]) for row in kg.run("lineage").rows}
     assert found == {(row["later"], row["earlier"]) for row in links}
+
+
+def test_queries_over_every_instrument_reach_the_reference_instruments(kg: KnowledgeGraph) -> None:
+    # The queries whose default is "every instrument" must answer for the 2000 Convention and
+    # the EU-US extradition agreement too, not only for the three agreements.
+    reach = {
+        "manner_of_execution": "eu-mla-conv-2000",
+        "death_penalty_clauses": "eu-us-extradition",
+        "provisions_with_feature": "eu-mla-conv-2000",
+    }
+    for name, instrument in reach.items():
+        found = {str(row["instrumentId"]) for row in kg.run(name).rows}
+        assert instrument in found, f"{name} with its defaults misses {instrument}"
+        assert set(kg.instruments()) >= found

@@ -23,8 +23,10 @@ from mla_kg.compare import (
     LEGEND,
     RECALLED_LEGEND,
     RECALLED_MARK,
+    REPORT_LEGEND,
     STATUSES,
     Comparison,
+    diff,
 )
 from mla_kg.errors import InvalidParameter
 
@@ -71,10 +73,29 @@ x:absence\\/deadlines a mla:Absence ;
     mla:instrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
     mla:feature feat:deadlines ; mla:pinpoint "p. 4" ;
     mla:verification mla:recalled ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+# The research attests taking testimony for the whole treaty (official), so the feature is
+# verified although its only citation, Art 1(1), is not.
+x:presence\\/taking-testimony a mla:Presence ;
+    mla:instrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:feature feat:taking-testimony ; mla:verification mla:official ;
+    mla:source <https://w3id.org/mla-kg/id/source/seed> .
 x:presence\\/costs a mla:Presence ;
     mla:instrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
     mla:feature feat:costs ; mla:verification mla:official ;
     mla:source <https://w3id.org/mla-kg/id/source/seed> .
+# Art 3 is verified to provide for service of documents; which paragraph does is only recalled.
+x:art\\/3 a mla:Article, mla:Subdivision ;
+    eli:is_part_of <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:inInstrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:citation "Art 3" ; mla:number "3" ; mla:order 3 ; mla:subject "Measures" ;
+    mla:hasFeature feat:service-of-documents ;
+    mla:verification mla:official ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
+x:art\\/3\\/para\\/2 a mla:Paragraph, mla:Subdivision ;
+    eli:is_part_of x:art\\/3 ;
+    mla:inInstrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
+    mla:citation "Art 3(2)" ; mla:number "2" ; mla:order 2 ;
+    mla:hasFeature feat:service-of-documents ;
+    mla:verification mla:recalled ; mla:source <https://w3id.org/mla-kg/id/source/seed> .
 x:annex\\/I a mla:Annex, mla:Subdivision ;
     eli:is_part_of <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
     mla:inInstrument <https://w3id.org/mla-kg/id/instrument/test-synthetic> ;
@@ -96,12 +117,17 @@ x:claim\\/1 a mla:CommentaryClaim ;
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Comparison:
-    """Return the comparison of the synthetic instrument with EU-Japan."""
+def synthetic_kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """Return the bundled graph with the synthetic instrument loaded next to it."""
     path = tmp_path_factory.mktemp("synthetic") / "synthetic.ttl"
     path.write_text(SYNTHETIC, encoding="utf-8")
-    kg = KnowledgeGraph(extra_files=[path])
-    return kg.compare(["test-synthetic", "eu-jp-mla"])
+    return KnowledgeGraph(extra_files=[path])
+
+
+@pytest.fixture(scope="module")
+def synthetic(synthetic_kg: KnowledgeGraph) -> Comparison:
+    """Return the comparison of the synthetic instrument with EU-Japan."""
+    return synthetic_kg.compare(["test-synthetic", "eu-jp-mla"])
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +150,27 @@ def test_citation_under_a_recalled_article_is_marked_recalled(synthetic: Compari
     assert provision.verification == "official"
     assert provision.citation_recalled, "Art 1 is recalled, so 'Art 1(1)' is not verified"
     assert provision.marked_citation == "Art 1(1)" + RECALLED_MARK
+
+
+def test_recalled_citations_name_the_attestation_that_verifies_the_feature(
+    synthetic: Comparison,
+) -> None:
+    cell = synthetic.cell("taking-testimony", "test-synthetic")
+    assert all(p.recalled for p in cell.provisions) and not cell.recalled
+    assert cell.text() == f"Art 1(1){RECALLED_MARK}; present (seed)"
+
+
+def test_verified_article_is_cited_next_to_its_recalled_paragraph(synthetic: Comparison) -> None:
+    cell = synthetic.cell("service-of-documents", "test-synthetic")
+    assert [p.citation for p in cell.pinpoints()] == ["Art 3", "Art 3(2)"]
+    assert cell.text() == f"Art 3; Art 3(2){RECALLED_MARK}" and not cell.recalled
+
+
+def test_verified_point_makes_its_paragraph_redundant_as_a_pinpoint(three: Comparison) -> None:
+    # EU-Japan Art 11(1) and Art 11(1)(b) both carry the death-penalty ground; both scholarly.
+    cell = three.cell("refusal-death-penalty-abstract", "eu-jp-mla")
+    assert {"Art 11(1)", "Art 11(1)(b)"} <= {p.citation for p in cell.provisions}
+    assert [p.citation for p in cell.pinpoints()] == ["Art 11(1)(b)"]
 
 
 def test_presence_only_cell_carries_the_attestation(synthetic: Comparison) -> None:
@@ -158,6 +205,20 @@ def test_contradicting_claim_is_shown_with_the_fact(synthetic: Comparison) -> No
     assert [c.statement for c in cell.claims] == ["The treaty has no deadlines clause at all."]
     assert "[" in cell.text(note=1)
     assert any("no deadlines clause" in text for _, _, _, text in synthetic.notes())
+
+
+def test_reports_without_notes_flag_conflicts_in_place(synthetic_kg: KnowledgeGraph) -> None:
+    difference = synthetic_kg.diff("test-synthetic", "eu-jp-mla")
+    entry = next(e for e in difference.entries if e.row.id == "refusal-political-offence")
+    assert entry.category == "differing"
+    assert "test-synthetic: conflicting research" in entry.reasons()
+    text = difference.to_markdown()
+    assert "Art 2 [conflict]" in text and REPORT_LEGEND[-1] in text
+    assert "[n]" not in text, "a difference has no notes to point to"
+    profile = synthetic_kg.model_profile("test-synthetic").to_text()
+    # Deadlines: a recalled absence that a commentary claim contradicts.
+    assert f"absent{RECALLED_MARK} (seed) [conflict]" in profile
+    assert REPORT_LEGEND[-1] in profile
 
 
 def test_nothing_recorded_is_unknown(synthetic: Comparison) -> None:
@@ -235,6 +296,16 @@ def test_features_and_groups_narrow_the_matrix(kg: KnowledgeGraph) -> None:
     assert len(by_group) == 5
 
 
+def test_features_and_groups_together_intersect(kg: KnowledgeGraph) -> None:
+    features = ["videoconference-hearing", "deadlines", "refusal-political-offence"]
+    both = kg.compare(THREE, features=features, groups=["measures", "refusal"])
+    assert [row.id for row in both] == ["refusal-political-offence", "videoconference-hearing"]
+    # A group of the scheme none of the named features belongs to is not an error: no rows.
+    assert len(kg.compare(THREE, features=["deadlines"], groups=["refusal"])) == 0
+    with pytest.raises(InvalidParameter, match="refusal"):
+        kg.compare(THREE, features=["deadlines"], groups=["refusals"])
+
+
 def test_unknown_instrument_lists_the_known_ids(kg: KnowledgeGraph) -> None:
     with pytest.raises(UnknownInstrument) as error:
         kg.compare(["eu-jp-mla", "eu-xx-mla"])
@@ -252,23 +323,140 @@ def test_unknown_feature_and_group_are_refused(kg: KnowledgeGraph) -> None:
 # --- renderings --------------------------------------------------------------------------------
 
 
-def test_json_follows_the_contract(three: Comparison) -> None:
-    data = json.loads(three.to_json())
-    assert data["instruments"] == THREE
-    assert len(data["features"]) == len(three)
-    for feature in data["features"]:
-        assert {"id", "label", "group", "cells"} <= set(feature)
-        assert all(isinstance(feature[k], str) for k in ("id", "label", "group"))
-        assert list(feature["cells"]) == THREE
-        for cell in feature["cells"].values():
+# The JSON contract of ``compare --format json`` (issue 3), and the extra keys the API documents
+# (Comparison.to_json). Any other key, a missing key or a wrong type fails: other tools read this.
+CONTRACT_KEYS = {
+    "top": {"instruments", "features"},
+    "feature": {"id", "label", "group", "cells"},
+    "cell": {"status", "provisions", "evidence"},
+    "provision": {"iri", "citation", "verification"},
+    "evidence": {"source", "pinpoint"},
+}
+EXTRA_KEYS = {
+    "top": {"legend"},
+    "feature": {"group_label", "marks", "polarity", "iri"},
+    "cell": {"recalled", "conflict", "limited_to", "candidates", "claims"},
+    "provision": {"recalled", "state", "sources"},
+    "evidence": {"kind", "verification", "recalled", "attestation", "note"},
+}
+CLAIM_KEYS = {"iri", "statement", "verification", "sources", "pinpoint", "check", "contradicts"}
+
+
+def _keys(kind: str, value: object) -> dict[str, object]:
+    """Assert a JSON object has exactly the contract keys plus documented extras; return it."""
+    assert isinstance(value, dict), f"{kind}: {value!r} is not an object"
+    keys = set(value)
+    missing = CONTRACT_KEYS[kind] - keys
+    assert not missing, f"{kind} lacks contract keys {missing}"
+    undeclared = keys - CONTRACT_KEYS[kind] - EXTRA_KEYS[kind]
+    assert not undeclared, f"{kind} has undeclared keys {undeclared}"
+    return value
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _check_provision(provision: object) -> None:
+    p = _keys("provision", provision)
+    assert all(isinstance(p[k], str) and p[k] for k in ("iri", "citation", "verification"))
+    assert str(p["iri"]).startswith("https://w3id.org/mla-kg/id/instrument/")
+    assert p["verification"] in ("official", "scholarly", "recalled")
+    assert isinstance(p["recalled"], bool)
+    assert p["verification"] != "recalled" or p["recalled"], "a recalled provision is unmarked"
+    assert p["state"] is None or (isinstance(p["state"], str) and len(p["state"]) == 2)
+    assert _strings(p["sources"]) and p["sources"], "every provision has a source"
+
+
+def validate_comparison_json(data: object, instruments: list[str]) -> None:
+    """Validate ``compare --format json`` output strictly against the contract."""
+    top = _keys("top", data)
+    assert top["instruments"] == instruments
+    assert _strings(top["legend"]) and RECALLED_LEGEND in top["legend"]
+    assert isinstance(top["features"], list)
+    for feature_value in top["features"]:
+        feature = _keys("feature", feature_value)
+        for key in ("id", "label", "group", "group_label", "iri"):
+            assert isinstance(feature[key], str) and feature[key], key
+        assert feature["marks"] in (None, "improved", "traditional", "mutual-recognition")
+        assert feature["polarity"] in (None, "+", "-")
+        assert isinstance(feature["cells"], dict) and list(feature["cells"]) == instruments
+        for cell_value in feature["cells"].values():
+            cell = _keys("cell", cell_value)
             assert cell["status"] in STATUSES
             assert isinstance(cell["provisions"], list) and isinstance(cell["evidence"], list)
-            for provision in cell["provisions"]:
-                keys = ("iri", "citation", "verification")
-                assert all(isinstance(provision[k], str) for k in keys)
-                assert provision["verification"] in ("official", "scholarly", "recalled")
-            for evidence in cell["evidence"]:
-                assert isinstance(evidence["source"], str) and isinstance(evidence["pinpoint"], str)
+            for provision in cell["provisions"] + cell["candidates"]:
+                _check_provision(provision)
+            for evidence_value in cell["evidence"]:
+                evidence = _keys("evidence", evidence_value)
+                assert isinstance(evidence["source"], str) and evidence["source"]
+                assert isinstance(evidence["pinpoint"], str)
+                assert evidence["kind"] in ("absence", "presence")
+                assert evidence["verification"] in ("official", "scholarly", "recalled")
+                assert evidence["recalled"] is (evidence["verification"] == "recalled")
+                assert isinstance(evidence["attestation"], str)
+                assert isinstance(evidence["note"], str)
+            for key in ("recalled", "conflict"):
+                assert isinstance(cell[key], bool)
+            assert _strings(cell["limited_to"])
+            for claim in cell["claims"]:
+                assert isinstance(claim, dict) and set(claim) == CLAIM_KEYS
+            # The status follows from the facts listed, as the contract defines it.
+            kinds = {e["kind"] for e in cell["evidence"]}
+            if cell["status"] == "present":
+                assert cell["provisions"] or "presence" in kinds
+            elif cell["status"] == "absent":
+                assert not cell["provisions"] and kinds == {"absence"}
+            else:
+                assert not cell["provisions"] and not cell["evidence"]
+
+
+def test_json_follows_the_contract(three: Comparison) -> None:
+    data = json.loads(three.to_json())
+    validate_comparison_json(data, THREE)
+    assert len(data["features"]) == len(three)
+    statuses = {c["status"] for f in data["features"] for c in f["cells"].values()}
+    assert statuses == set(STATUSES), "the bundled data exercises all three statuses"
+
+
+def test_json_validator_rejects_broken_shapes(three: Comparison) -> None:
+    # The validator itself must fail on a missing contract key, an undeclared key, a bad status.
+    def broken(change: Callable[[dict], None]) -> dict:
+        data = json.loads(three.to_json())
+        change(data)
+        return data
+
+    def cell(data: dict) -> dict:
+        return data["features"][0]["cells"][THREE[0]]
+
+    cases = [
+        lambda d: d.pop("instruments"),
+        lambda d: d["features"][0].pop("group"),
+        lambda d: d["features"][0].update(extra=1),
+        lambda d: cell(d).update(status="maybe"),
+        lambda d: cell(d).pop("evidence"),
+        lambda d: cell(d)["provisions"].append({"iri": "x", "citation": "Art 1"}),
+    ]
+    for change in cases:
+        with pytest.raises(AssertionError):
+            validate_comparison_json(broken(change), THREE)
+
+
+def test_json_marks_recalled_provisions(three: Comparison) -> None:
+    data = json.loads(three.to_json())
+    recalled, verified = _recalled_and_verified(three)
+    provisions = {
+        (f["id"], p["citation"]): p
+        for f in data["features"]
+        for p in f["cells"]["eu-jp-mla"]["provisions"]
+    }
+    assert provisions[("videoconference-hearing", recalled)]["recalled"] is True
+    assert provisions[("bank-secrecy-excluded", verified)]["recalled"] is False
+    # A recalled absence is marked in its evidence too (Japan-US bank secrecy, per the research).
+    bank = next(f for f in data["features"] if f["id"] == "refusal-bank-secrecy")
+    evidence = bank["cells"]["jp-us-mlat"]["evidence"]
+    assert evidence and all(e["recalled"] for e in evidence)
+    assert bank["cells"]["jp-us-mlat"]["recalled"] is True
 
 
 def test_json_absence_evidence(three: Comparison) -> None:
@@ -307,8 +495,7 @@ def test_every_rendering_marks_recalled_citations(three: Comparison) -> None:
     for name, text in renderings.items():
         assert recalled + RECALLED_MARK in text or recalled + "<span" in text, name
         assert verified + RECALLED_MARK not in text, name
-        if name != "csv":
-            assert RECALLED_LEGEND in text, name
+        assert RECALLED_LEGEND in text, name
     latex = three.to_latex()
     assert recalled + r"\textdagger{}" in latex
     assert r"\textdagger{} recalled: not verified against the official text" in latex
@@ -320,6 +507,14 @@ def test_csv_has_one_row_per_cell_with_status(three: Comparison) -> None:
     key = ("bank-secrecy-excluded", "eu-jp-mla")
     row = next(r for r in rows if (r["feature"], r["instrument"]) == key)
     assert (row["status"], row["citations"], row["recalled"]) == ("present", "Art 11(3)", "no")
+
+
+def test_csv_rows_with_a_mark_carry_the_legend(three: Comparison) -> None:
+    rows = list(csv.DictReader(io.StringIO(three.to_csv())))
+    marked = [r for r in rows if any(RECALLED_MARK in v for k, v in r.items() if k != "legend")]
+    assert marked, "the bundled data has recalled citations"
+    assert all(r["legend"] == RECALLED_LEGEND for r in marked)
+    assert all(r["legend"] == "" for r in rows if r not in marked)
 
 
 def test_html_is_a_standalone_page(three: Comparison) -> None:
@@ -370,6 +565,25 @@ def test_diff_agrees_with_the_diff_instruments_query(kg: KnowledgeGraph) -> None
         for feature, difference_ in category.items()
         if difference_ in ("only a", "b unknown") and by_feature[feature][0] == "present"
     }
+
+
+def test_diff_narrowed_to_a_group_keeps_the_same_verdicts(kg: KnowledgeGraph) -> None:
+    full = {e.row.id: e.category for e in kg.diff("eu-jp-mla", "eu-us-mla").entries}
+    measures = diff(kg, "eu-jp-mla", "eu-us-mla", groups=["measures"])
+    assert measures.entries and {e.row.group for e in measures.entries} == {"measures"}
+    in_group = {
+        str(r["f"]).rsplit("/", 1)[1]
+        for r in kg.query(
+            "SELECT ?f WHERE { ?f skos:broader <https://w3id.org/mla-kg/feature/group/measures> }"
+        ).rows
+    }
+    assert {e.row.id: e.category for e in measures.entries} == {
+        feature: category for feature, category in full.items() if feature in in_group
+    }
+    one = diff(kg, "eu-jp-mla", "eu-us-mla", features=["joint-investigation-teams"])
+    assert [(e.row.id, e.category) for e in one.entries] == [
+        ("joint-investigation-teams", "only_b")
+    ]
 
 
 def test_diff_explains_differing_provisions(kg: KnowledgeGraph) -> None:
@@ -430,6 +644,21 @@ def _ok(result: CompletedProcess[str]) -> str:
     return result.stdout
 
 
+@pytest.mark.parametrize("instrument", [*THREE, "eu-mla-conv-2000", "eu-us-extradition"])
+def test_model_profile_agrees_with_the_model_profile_query(
+    kg: KnowledgeGraph, instrument: str
+) -> None:
+    rows = kg.run("model_profile", instrument=[instrument]).rows
+    kinds: dict[str, set[str]] = {}
+    for r in rows:
+        kinds.setdefault(str(r["featureId"]), set()).add(str(r["kind"]))
+    present = {f for f, k in kinds.items() if k & {"provision", "presence"}}
+    absent = {f for f, k in kinds.items() if k == {"absence"}}
+    profile = kg.model_profile(instrument)
+    assert {m.feature for m in profile.markers} == present
+    assert {m.feature for m in profile.absent_markers} == absent
+
+
 def test_cli_compare_prints_the_matrix(run_cli: Callable[..., CompletedProcess[str]]) -> None:
     out = _ok(run_cli("compare", *THREE))
     for label in ("GROUNDS FOR REFUSAL", "MEASURES OF ASSISTANCE", "Art 11(1)(b)", "Art 11(3)"):
@@ -458,16 +687,124 @@ def test_cli_compare_unknown_id_exits_2(run_cli: Callable[..., CompletedProcess[
     result = run_cli("compare", "eu-jp-mla", "eu-xx-mla")
     assert result.returncode == 2
     assert "unknown instrument 'eu-xx-mla'" in result.stderr
-    assert "eu-us-mla" in result.stderr
+    assert all(known in result.stderr for known in THREE)
+    assert not result.stdout
 
 
-def test_cli_diff_outline_profile(run_cli: Callable[..., CompletedProcess[str]]) -> None:
-    assert "Only in eu-us-mla" in _ok(run_cli("diff", "eu-us-mla", "eu-jp-mla"))
-    assert "Grounds for refusal of assistance" in _ok(run_cli("outline", "eu-jp-mla"))
-    assert "improved-cooperation score" in _ok(run_cli("profile", "eu-jp-mla"))
-    profile = json.loads(_ok(run_cli("profile", "eu-jp-mla", "--format", "json")))
-    assert profile["instrument"] == "eu-jp-mla" and 0 < profile["score"] < 1
-    assert run_cli("outline", "nowhere").returncode == 2
+def test_cli_compare_unknown_feature_and_group_exit_2(
+    run_cli: Callable[..., CompletedProcess[str]],
+) -> None:
+    feature = run_cli("compare", *THREE, "--feature", "teleportation")
+    assert feature.returncode == 2
+    assert "unknown feature 'teleportation'" in feature.stderr
+    known = ("videoconference-hearing", "joint-investigation-teams")
+    assert all(f in feature.stderr for f in known)
+    group = run_cli("compare", *THREE, "--group", "refusals")
+    assert group.returncode == 2
+    assert all(g in group.stderr for g in GROUP_ORDER)
+
+
+def test_cli_compare_repeated_feature_and_group(
+    run_cli: Callable[..., CompletedProcess[str]], three: Comparison
+) -> None:
+    features = _ok(
+        run_cli(
+            "compare", *THREE, "--feature", "videoconference-hearing",
+            "--feature", "joint-investigation-teams", "--format", "json",
+        )
+    )  # fmt: skip
+    data = json.loads(features)
+    validate_comparison_json(data, THREE)
+    ids = [f["id"] for f in data["features"]]
+    assert ids == ["videoconference-hearing", "joint-investigation-teams"]
+    assert data["features"][1] == three.row("joint-investigation-teams").to_dict()
+    groups = json.loads(
+        _ok(run_cli("compare", *THREE, "-g", "channels", "--group", "refusal", "-f", "json"))
+    )
+    assert {f["group"] for f in groups["features"]} == {"channels", "refusal"}
+    assert len(groups["features"]) == sum(row.group in ("channels", "refusal") for row in three)
+    none = run_cli("compare", *THREE, "--feature", "deadlines", "--group", "refusal")
+    assert none.returncode == 1 and "no feature" in none.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start", "dagger"),
+    [
+        ("csv", "group,feature,label,instrument,status,", RECALLED_MARK),
+        ("md", "### Scope and obligation to assist", RECALLED_MARK),
+        ("latex", "% Requires \\usepackage{longtable}", "\\textdagger{}"),
+        ("table", "", RECALLED_MARK),
+        ("json", "{", RECALLED_LEGEND),
+    ],
+)
+def test_cli_compare_writes_each_format_to_a_file(
+    run_cli: Callable[..., CompletedProcess[str]],
+    tmp_path: Path,
+    three: Comparison,
+    fmt: str,
+    start: str,
+    dagger: str,
+) -> None:
+    target = tmp_path / f"comparison.{fmt}"
+    result = run_cli("compare", *THREE, "--format", fmt, "--output", target)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and f"wrote {target}" in result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(start) and dagger in text
+    assert "\x1b[" not in text, "no terminal colour codes in a file"
+    expected = {"csv": three.to_csv, "md": three.to_markdown, "latex": three.to_latex}
+    if fmt in expected:
+        assert text == expected[fmt]()
+    if fmt == "json":
+        validate_comparison_json(json.loads(text), THREE)
+    if fmt == "table":
+        assert "GROUNDS FOR REFUSAL" in text and RECALLED_LEGEND in text
+
+
+def test_cli_diff_formats_and_unknown_id(
+    run_cli: Callable[..., CompletedProcess[str]], kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    difference = kg.diff("eu-us-mla", "eu-jp-mla")
+    table = _ok(run_cli("diff", "eu-us-mla", "eu-jp-mla"))
+    assert "Only in eu-us-mla" in table and "Only in eu-jp-mla" in table
+    assert "Joint investigation teams" in table and RECALLED_LEGEND in table
+    assert json.loads(_ok(run_cli("diff", "eu-us-mla", "eu-jp-mla", "-f", "json"))) == (
+        json.loads(difference.to_json())
+    )
+    target = tmp_path / "diff.md"
+    _ok(run_cli("diff", "eu-us-mla", "eu-jp-mla", "--format", "md", "-o", target))
+    assert target.read_text(encoding="utf-8") == difference.to_markdown()
+    assert RECALLED_MARK in difference.to_markdown() and RECALLED_LEGEND in difference.to_markdown()
+    measures = json.loads(
+        _ok(run_cli("diff", "eu-us-mla", "eu-jp-mla", "-g", "measures", "-f", "json"))
+    )
+    assert measures == json.loads(diff(kg, "eu-us-mla", "eu-jp-mla", groups=["measures"]).to_json())
+    assert [e["feature"] for e in measures["only_a"]][:1] == ["joint-investigation-teams"]
+    unknown = run_cli("diff", "eu-us-mla", "eu-jp-mlaa")
+    assert unknown.returncode == 2 and "unknown instrument 'eu-jp-mlaa'" in unknown.stderr
+    assert all(known in unknown.stderr for known in THREE)
+
+
+def test_cli_outline_and_profile(
+    run_cli: Callable[..., CompletedProcess[str]], kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    text = _ok(run_cli("outline", "eu-jp-mla"))
+    assert "Art 11  “Grounds for refusal of assistance”" in text
+    assert "Art 2" + RECALLED_MARK in text and RECALLED_LEGEND in text
+    outline_json = json.loads(_ok(run_cli("outline", "eu-jp-mla", "--format", "json")))
+    assert outline_json == kg.outline("eu-jp-mla").to_dict()
+    target = tmp_path / "outline.md"
+    _ok(run_cli("outline", "jp-us-mlat", "-f", "md", "-o", target))
+    assert target.read_text(encoding="utf-8") == kg.outline("jp-us-mlat").to_markdown()
+    profile = kg.model_profile("eu-jp-mla")
+    assert _ok(run_cli("profile", "eu-jp-mla")) == profile.to_text()
+    assert RECALLED_LEGEND in profile.to_text()
+    profile_json = json.loads(_ok(run_cli("profile", "eu-jp-mla", "--format", "json")))
+    assert profile_json == json.loads(profile.to_json())
+    assert profile_json["instrument"] == "eu-jp-mla" and 0 < profile_json["score"] < 1
+    for command in ("outline", "profile"):
+        unknown = run_cli(command, "nowhere")
+        assert unknown.returncode == 2 and "known instrument ids: " in unknown.stderr
 
 
 def test_provision_iris_are_subdivisions(kg: KnowledgeGraph, three: Comparison) -> None:
