@@ -58,6 +58,18 @@ def _rdf_format(path: Path) -> ox.RdfFormat:
     return rdf_format
 
 
+def check_readable(path: Path) -> None:
+    """Parse an RDF file once, so that a broken named-graph file stops the server before it starts.
+
+    :raises LoadError: naming the file, line and cause.
+    """
+    try:
+        for _ in ox.parse(path=str(path), format=_rdf_format(path)):
+            pass
+    except (SyntaxError, OSError) as error:
+        raise LoadError(path, getattr(error, "lineno", None), str(error)) from error
+
+
 def build_dataset(
     directory: Path,
     data_files: Iterable[Path] = (),

@@ -1,9 +1,11 @@
-"""What a SPARQL request asks for, read before any engine runs it: update or query, federated or not.
+"""What a SPARQL request asks for, read before an engine runs it: an update, or SERVICE.
 
 The endpoint is read-only and never opens outbound connections, yet pyoxigraph would carry out
 both a SPARQL Update and a ``SERVICE`` call if it were handed one. These checks stop them first.
 
 >>> is_update("PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }")
+True
+>>> is_update("BASE <http://example.org/> PREFIX : <x#> DELETE WHERE { ?s ?p ?o }")
 True
 >>> is_update("SELECT * WHERE { ?s ?p ?o }")
 False
@@ -33,8 +35,9 @@ _NON_CODE = re.compile(
       | <[^<>"{}|^`\\\x00-\x20]*>""",
     re.VERBOSE | re.DOTALL,
 )
+# IRIs are already blanked out when this runs, so the prologue's IRIs may be missing.
 _PROLOGUE = re.compile(
-    r"\s*(?:BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)", re.IGNORECASE
+    r"\s*(?:BASE(?:\s*<[^>]*>)?|PREFIX\s*[^\s:]*:(?:\s*<[^>]*>)?)", re.IGNORECASE
 )
 _FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
 # SERVICE as a keyword: not part of a longer name, a variable or a prefixed name.

@@ -59,6 +59,11 @@ READ_ONLY = (
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*\Z")
 
 
+def is_absolute_iri(text: str) -> bool:
+    """Return whether ``text`` is an absolute IRI with no character IRIs forbid."""
+    return bool(_IRI.match(text))
+
+
 class ProtocolError(MlaKgError):
     """A request the SPARQL endpoint answers with an HTTP error status.
 
@@ -70,12 +75,12 @@ class ProtocolError(MlaKgError):
     def __init__(self, status: int, message: str, title: str = "") -> None:
         self.status = status
         self.message = message
-        self.title = title or _TITLES.get(status, "Bad request")
+        self.title = title or TITLES.get(status, "Bad request")
         super().__init__(f"{status}: {message}")
         self._init_args = (status, message, title)
 
 
-_TITLES = {
+TITLES = {
     400: "Bad request",
     403: "Read-only endpoint",
     404: "Not found",
@@ -84,6 +89,7 @@ _TITLES = {
     413: "Request too large",
     414: "URL too long",
     415: "Unsupported media type",
+    431: "Request headers too large",
     503: "Service unavailable",
 }
 

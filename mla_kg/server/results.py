@@ -66,6 +66,40 @@ class Term:
             return cls("literal", term.value, term.datatype.value)
         return cls("triple", str(term))
 
+    @classmethod
+    def from_rdflib(cls, term: Any) -> Term:
+        """Convert an rdflib ``URIRef`` or ``Literal`` (what callers bind to variables).
+
+        :raises TypeError: for anything else, a plain ``str`` included: an IRI and a piece of
+            user text must never be confused, so the caller says which it is.
+        """
+        from rdflib import Literal, URIRef
+
+        if isinstance(term, Term):
+            return term
+        if isinstance(term, URIRef):
+            return cls("uri", str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return cls("literal", str(term), None, term.language)
+            return cls("literal", str(term), str(term.datatype) if term.datatype else XSD_STRING)
+        raise TypeError(
+            f"cannot bind {term!r}: give rdflib.URIRef(iri) or rdflib.Literal(text)"
+        )
+
+    def to_oxigraph(self) -> Any:
+        """Return the pyoxigraph term (IRIs and literals only: what bindings allow).
+
+        :raises ValueError: for an IRI pyoxigraph rejects, or a term of another kind.
+        """
+        if self.kind == "uri":
+            return ox.NamedNode(self.value)
+        if self.kind == "literal":
+            if self.lang:
+                return ox.Literal(self.value, language=self.lang)
+            return ox.Literal(self.value, datatype=ox.NamedNode(self.datatype or XSD_STRING))
+        raise ValueError(f"only IRIs and literals can be bound, not a {self.kind}")
+
 
 def truncation_note(max_rows: int) -> str:
     """Return the sentence that tells a reader an answer was cut at ``max_rows``."""
@@ -148,8 +182,20 @@ def select_body(
     :param truncated_at: the row cap when the answer was cut there, else ``None``.
     """
     if media_type == protocol.JSON_RESULTS:
+        # Answers repeat the same IRIs and labels row after row: render each term once.
+        rendered: dict[Any, dict[str, Any]] = {}
+
+        def json_term(term: Any) -> dict[str, Any]:
+            if term not in rendered:
+                rendered[term] = _json_term(term)
+            return rendered[term]
+
         bindings = [
-            {var: _json_term(term) for var, term in zip(variables, row) if term is not None}
+            {
+                var: json_term(term)
+                for var, term in zip(variables, row, strict=True)
+                if term is not None
+            }
             for row in rows
         ]
         document: dict[str, Any] = {
@@ -174,7 +220,7 @@ def select_body(
         for row in rows:
             bindings = "".join(
                 f"<binding name={quoteattr(var)}>{_xml_term(term)}</binding>"
-                for var, term in zip(variables, row)
+                for var, term in zip(variables, row, strict=True)
                 if term is not None
             )
             out.append(f"<result>{bindings}</result>")
