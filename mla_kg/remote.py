@@ -13,6 +13,12 @@ Two things the embedded engines do for free are done here in standard SPARQL tex
   ``VALUES`` block at the start of the query's top-level group (:func:`bind_in_where`). Being
   the first member of the group, it is joined before every ``OPTIONAL``, ``FILTER``, ``BIND``
   and before grouping, so aggregates count only the bound values, as they do embedded.
+  List values (the trailing ``VALUES`` clause the store appends) are moved there too.
+
+What the backend cannot undo is fixed in the named queries, in standard SPARQL: Virtuoso
+answers a computed boolean (``BIND(EXISTS {...} AS ?x)``) as ``1``/``0`` typed ``xsd:integer``,
+which no answer-side rule can tell from a real integer, so queries project
+``xsd:boolean(...)`` of it.
 
 The endpoint's answers are converted to rdflib terms in one place, :func:`term_from_json`,
 which also lists what servers are known to change in terms and how it is undone.
@@ -37,6 +43,8 @@ from mla_kg.errors import QueryError, QueryTimeout, RemoteEndpointError
 from mla_kg.namespaces import PREFIXES
 from mla_kg.store import QueryResult, normalise
 
+#: The header by which ``mla-kg serve`` marks an answer cut at its row cap.
+TRUNCATED_HEADER = "MLA-KG-Truncated"
 #: Seconds to wait for an endpoint's answer before giving up with QueryTimeout.
 DEFAULT_TIMEOUT = 60.0
 
@@ -72,6 +80,21 @@ _RDF_PARSERS = {
 _RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 
 
+# SPARQLWrapper's errors for HTTP statuses: what the status means and what the user can do.
+_STATUS = {
+    "EndPointNotFound": (
+        "HTTP 404 (no such endpoint)",
+        "check the query URL (Oxigraph: /query; Virtuoso and mla-kg serve: /sparql)",
+    ),
+    "Unauthorized": ("HTTP 401 (unauthorised)", "use an endpoint that answers queries openly"),
+    "URITooLong": ("HTTP 414 (request too long)", "narrow the query or its parameters"),
+    "EndPointInternalError": (
+        "HTTP 500 (server error)",
+        "the server failed on the query: see its message, or its log",
+    ),
+}
+
+
 def query_form(sparql: str) -> str:
     r"""Return the form of a query: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
 
@@ -90,11 +113,12 @@ def query_form(sparql: str) -> str:
     )
 
 
-def _where_brace(sparql: str) -> int:
-    """Return the offset of the ``{`` that opens the top-level group of the WHERE clause."""
+def _where_group(sparql: str) -> tuple[int, int]:
+    """Return the offsets of the ``{`` and ``}`` of the top-level group of the WHERE clause."""
     form = None
     depth = 0
     skip_template = False
+    opened = None
     for match in _TOKEN.finditer(sparql):
         word, opener, closer = match.group("word"), match.group("open"), match.group("close")
         if word and depth == 0 and form is None and word.upper() in _FORMS:
@@ -103,34 +127,71 @@ def _where_brace(sparql: str) -> int:
         elif word and depth == 0 and word.upper() == "WHERE":
             skip_template = False  # CONSTRUCT WHERE { ... }: the group is also the template
         elif opener:
-            if opener == "{" and depth == 0 and form is not None:
+            if opener == "{" and depth == 0 and form is not None and opened is None:
                 if not skip_template:
-                    return match.start()
+                    opened = match.start()
                 skip_template = False
             depth += 1
         elif closer:
             depth -= 1
+            if closer == "}" and depth == 0 and opened is not None:
+                return opened, match.start()
     raise QueryError("cannot find the WHERE clause of the query to bind its parameters")
 
 
-def bind_in_where(sparql: str, bindings: Mapping[str, Node]) -> str:
-    """Return ``sparql`` with ``bindings`` as a ``VALUES`` block opening its WHERE group.
+def _trailing_values(sparql: str, after: int) -> list[tuple[int, int]]:
+    """Return the spans of the ``VALUES`` blocks after the WHERE group (which ends at ``after``)."""
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start: int | None = None
+    for match in _TOKEN.finditer(sparql, after + 1):
+        word, opener, closer = match.group("word"), match.group("open"), match.group("close")
+        if word and depth == 0 and word.upper() == "VALUES":
+            start = match.start()
+        elif opener:
+            depth += 1
+        elif closer:
+            depth -= 1
+            if closer == "}" and depth == 0 and start is not None:
+                spans.append((start, match.end()))
+                start = None
+    return spans
 
-    Values are rendered by :func:`mla_kg.queries.render_term` from validated rdflib terms,
-    never from user text.
+
+def bind_in_where(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """Return ``sparql`` with its bindings as ``VALUES`` blocks opening its WHERE group.
+
+    ``bindings`` (single values) are rendered by :func:`mla_kg.queries.render_term` from
+    validated rdflib terms, never from user text. A trailing ``VALUES`` clause (list values,
+    rendered by :func:`mla_kg.queries.render_values`) is moved to the same place: Virtuoso 7.2
+    joins a trailing ``VALUES`` wrongly with a query whose WHERE group holds a ``UNION`` of
+    sub-selects (``compare_features`` with a feature list gave rows pairing one feature with
+    another's id). Joined first in the group, the values restrict every row the same way; the
+    named queries bind each parameter in a triple pattern, so the answer is the same.
 
     >>> iri = URIRef("https://w3id.org/mla-kg/id/instrument/eu-jp-mla")
     >>> print(bind_in_where("SELECT ?id WHERE { ?i mla:instrumentId ?id }", {"i": iri}))
     SELECT ?id WHERE { VALUES (?i) { (<https://w3id.org/mla-kg/id/instrument/eu-jp-mla>) }
      ?i mla:instrumentId ?id }
+    >>> trailing = "SELECT ?i WHERE { ?i a ?c } ORDER BY ?i VALUES (?c) { (<urn:c>) }"
+    >>> print(bind_in_where(trailing, {}))
+    SELECT ?i WHERE { VALUES (?c) { (<urn:c>) }
+     ?i a ?c } ORDER BY ?i
     """
-    if not bindings:
+    opened, closed = _where_group(sparql)
+    moved = _trailing_values(sparql, closed)
+    if not bindings and not moved:
         return sparql
-    names = [queries.check_variable(name) for name in bindings]
-    head = " ".join(f"?{name}" for name in names)
-    row = " ".join(queries.render_term(bindings[name]) for name in names)
-    brace = _where_brace(sparql) + 1
-    return f"{sparql[:brace]} VALUES ({head}) {{ ({row}) }}\n{sparql[brace:]}"
+    blocks = [sparql[start:end] for start, end in moved]
+    if bindings:
+        names = [queries.check_variable(name) for name in bindings]
+        head = " ".join(f"?{name}" for name in names)
+        row = " ".join(queries.render_term(bindings[name]) for name in names)
+        blocks.insert(0, f"VALUES ({head}) {{ ({row}) }}")
+    rest = sparql[opened + 1 :]
+    for start, end in reversed(moved):  # cut from the end, so earlier offsets stay valid
+        rest = rest[: start - opened - 1] + rest[end - opened - 1 :]
+    return f"{sparql[: opened + 1]} {' '.join(blocks)}\n{rest.rstrip()}"
 
 
 def term_from_json(binding: Mapping[str, str]) -> Node:
@@ -215,16 +276,23 @@ class RemoteBackend:
         """Send a request and return the body and content type, or raise a typed error."""
         try:
             response = wrapper.query().response
-            return response.read(), response.headers.get("Content-Type", "")
+            body = response.read()
+            truncated = response.headers.get(TRUNCATED_HEADER)
+            content_type = response.headers.get("Content-Type", "")
         except SPARQLWrapperException as error:
             # QueryBadFormed (400) and kin carry the server's message after their own text.
             message = str(error).split("Response:", 1)[-1].strip()
+            if message.startswith(("b'", 'b"')):  # SPARQLWrapper shows the body as bytes
+                message = message[2:-1].encode("latin-1", "replace").decode("unicode_escape")
+            message = " ".join(message.split())
             if "QueryBadFormed" in type(error).__name__:
                 raise QueryError(f"the endpoint refused the query: {message}") from error
+            status, fix = _STATUS.get(
+                type(error).__name__,
+                ("an error", "check the URL is the endpoint's query URL and the server is healthy"),
+            )
             raise RemoteEndpointError(
-                self.endpoint,
-                f"{type(error).__name__}: {message[:500]}",
-                "check the URL is the endpoint's query URL and the server is healthy",
+                self.endpoint, f"it answered {status}: {message[:500]}", fix
             ) from error
         except urllib.error.HTTPError as error:
             raise RemoteEndpointError(
@@ -246,6 +314,15 @@ class RemoteBackend:
             raise RemoteEndpointError(
                 self.endpoint, f"connection failed ({error})", "check that the server is running"
             ) from error
+        if truncated:
+            # A partial answer would pass for the whole one (a comparison with cells missing).
+            raise RemoteEndpointError(
+                self.endpoint,
+                f"it cut the answer at its row cap ({truncated})",
+                "narrow the query, or have the server started with a higher cap "
+                "(`mla-kg serve --max-rows N`)",
+            )
+        return body, content_type
 
     def query(self, sparql: str, bindings: Mapping[str, Node]) -> QueryResult:
         """Run a query at the endpoint, single-valued bindings joined at the start of WHERE."""

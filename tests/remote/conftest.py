@@ -27,16 +27,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from mla_kg import KnowledgeGraph
 from mla_kg.push import DEFAULT_GRAPH
+
+REPO = Path(__file__).resolve().parents[2]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 #: Seconds a server may take to answer its first query (Virtuoso creates its database first).
 STARTUP_LIMIT = 180.0
 ASK = "ASK { }"
+#: The row cap `mla-kg serve` runs with in the tests.
+SERVE_MAX_ROWS = 50_000
 
 
 def unavailable(reason: str) -> None:
@@ -269,6 +275,9 @@ def start_mla_kg_serve(directory: Path) -> Server:
         "127.0.0.1",
         "--port",
         str(port),
+        # Above the whole graph (the tests read it back) and below what test_remote_errors asks.
+        "--max-rows",
+        str(SERVE_MAX_ROWS),
     ]
     process = _start("mla-kg serve", command, log, f"{base}/sparql")
     return Server(name="mla-kg-serve", process=process, log=log, query_url=f"{base}/sparql")
@@ -294,6 +303,33 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str]
     yield get
     for server in running.values():
         _stop(server.process)
+
+
+@pytest.fixture(scope="session")
+def remote_graph(servers: Callable[[str], Any]) -> Callable[[str], KnowledgeGraph]:
+    """Return a function giving the remote graph on a server, pushed there once per session."""
+    pushed: dict[str, KnowledgeGraph] = {}
+
+    def get(name: str) -> KnowledgeGraph:
+        if name not in pushed:
+            server = servers(name)
+            if server.gsp_url is not None:
+                done = subprocess.run(
+                    [sys.executable, "-m", "mla_kg.cli", *server.push_args()],
+                    cwd=REPO,
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                    env={**os.environ, **server.push_env()},
+                )
+                assert done.returncode == 0, (
+                    f"mla-kg push to {server.name} failed:\n{done.stderr}\n{server.log_tail()}"
+                )
+                assert "pushed" in done.stdout, done.stdout
+            pushed[name] = KnowledgeGraph.remote(server.query_url, graph=server.graph)
+        return pushed[name]
+
+    return get
 
 
 @pytest.fixture

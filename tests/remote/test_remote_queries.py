@@ -8,11 +8,7 @@ differently); terms are compared as :func:`mla_kg.remote.term_from_json` normali
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +20,6 @@ from mla_kg import KnowledgeGraph
 from mla_kg.queries import load_queries
 from mla_kg.store import QueryResult
 
-REPO = Path(__file__).resolve().parents[2]
 SERVERS = ["oxigraph", "virtuoso", "mla-kg-serve"]
 
 
@@ -62,35 +57,6 @@ def canonical(result: QueryResult) -> Any:
         return ("GRAPH", to_isomorphic(result.graph))
     rows = sorted(tuple(sorted((var, _key(term)) for var, term in row.items())) for row in result)
     return ("SELECT", list(result.vars), rows)
-
-
-_PUSHED: dict[str, KnowledgeGraph] = {}
-
-
-@pytest.fixture(scope="session")
-def remote_graph(servers: Callable[[str], Any]) -> Callable[[str], KnowledgeGraph]:
-    """Return a function giving the remote graph on a server, pushed there once per session."""
-
-    def get(name: str) -> KnowledgeGraph:
-        if name not in _PUSHED:
-            server = servers(name)
-            if server.gsp_url is not None:
-                done = subprocess.run(
-                    [sys.executable, "-m", "mla_kg.cli", *server.push_args()],
-                    cwd=REPO,
-                    capture_output=True,
-                    text=True,
-                    timeout=600,
-                    env={**os.environ, **server.push_env()},
-                )
-                assert done.returncode == 0, (
-                    f"mla-kg push to {server.name} failed:\n{done.stderr}\n{server.log_tail()}"
-                )
-                assert "pushed" in done.stdout, done.stdout
-            _PUSHED[name] = KnowledgeGraph.remote(server.query_url, graph=server.graph)
-        return _PUSHED[name]
-
-    return get
 
 
 @pytest.mark.parametrize("server", SERVERS)
