@@ -216,6 +216,17 @@ def query(
         raise typer.Exit(1)
 
 
+def _path_text(path: str | None) -> str:
+    """Render a report's path: a property as ``prefix:name``, a SPARQL path with its IRIs compacted.
+
+    A plain property comes as a bare IRI; an inverse or sequence path already wraps its IRIs
+    in ``<...>`` (e.g. ``^<https://w3id.org/mla-kg/ontology#signature>``).
+    """
+    if not path:
+        return ""
+    return compact_text(path) if "<" in path else compact(path)
+
+
 @app.command()
 def validate(
     files: Annotated[
@@ -247,7 +258,7 @@ def validate(
                 table.add_row(
                     Text(result.severity),
                     Text(compact(result.focus)),
-                    Text(compact_text(f"<{result.path}>") if result.path else ""),
+                    Text(_path_text(result.path)),
                     Text(result.value or ""),
                     Text(result.message),
                     Text(compact(result.source)),
@@ -267,10 +278,21 @@ def validate(
 def stats(
     ctx: typer.Context,
     format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
+    cooperation: Annotated[
+        bool,
+        typer.Option(
+            "--cooperation",
+            help="Show the seed article's figures on MLA requests between Japan and the EU "
+            "Member States (requests by period and State, average execution months) instead.",
+        ),
+    ] = False,
 ) -> None:
-    """Show triples, instruments with subdivisions by verification status, features used."""
+    """Show triples, instruments with subdivisions by status, features used (or --cooperation)."""
     from mla_kg.stats import STATUSES, statistics
 
+    if cooperation:
+        _print_cooperation(graph(ctx), format)
+        return
     figures = statistics(graph(ctx))
     if format is TableOrJson.json:
         print(json.dumps(figures.to_dict(), indent=2, ensure_ascii=False))
@@ -302,6 +324,54 @@ def stats(
     )
 
 
+def _print_cooperation(kg: KnowledgeGraph, format: TableOrJson) -> None:
+    """Print the cooperation statistics: request counts, then average execution times."""
+    from dataclasses import asdict
+
+    from mla_kg.stats import cooperation_statistics
+
+    figures = cooperation_statistics(kg)
+    if not figures:
+        _console(stderr=True).print("no cooperation statistics in the graph")
+        raise typer.Exit(1)
+    if format is TableOrJson.json:
+        data = {"observations": [asdict(figure) for figure in figures]}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    out = _console()
+    requests = Table(
+        "period", "requesting", "requested", "requests", "status", "pinpoint",
+        title="MLA requests (EU = the EU Member States taken together)",
+    )
+    execution = Table(
+        "period", "requested", "average months", "approximate", "status", "pinpoint",
+        title="Average time to execute a request",
+    )
+    for figure in figures:
+        if figure.requests is not None:
+            requests.add_row(
+                Text(figure.period),
+                Text(figure.requesting or ""),
+                Text(figure.requested or ""),
+                Text(str(figure.requests)),
+                Text(figure.verification),
+                Text(figure.pinpoint),
+            )
+        if figure.months:
+            execution.add_row(
+                Text(figure.period),
+                Text(figure.requested or ""),
+                Text(figure.months),
+                Text("yes" if figure.approximate else "no"),
+                Text(figure.verification),
+                Text(figure.pinpoint),
+            )
+    out.print(requests)
+    out.print(execution)
+    sources = sorted({compact(figure.source) for figure in figures})
+    out.print(f"source: {', '.join(sources)}. Figures exactly as the source gives them.")
+
+
 @app.command()
 def export(
     ctx: typer.Context,
@@ -325,6 +395,15 @@ app.command()(push)
 from mla_kg.compare_cli import register as _register_comparison  # noqa: E402
 
 _register_comparison(app, graph)
+
+# basis, plan, network and similar live beside the planning and network code they wrap.
+from mla_kg.network_cli import register as _register_network  # noqa: E402
+
+_register_network(app, graph)
+
+from mla_kg.serve_cli import register as _register_serve  # noqa: E402
+
+_register_serve(app)
 
 if __name__ == "__main__":
     app()

@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 from xml.sax import SAXParseException
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node, Variable
 
 from mla_kg import paths, queries
 from mla_kg.errors import (
@@ -42,7 +43,9 @@ from mla_kg.errors import (
 from mla_kg.namespaces import FEATURE_SCHEME, ORG, PREFIXES
 
 if TYPE_CHECKING:
+    from mla_kg.checklist import Offence, RequestChecklist
     from mla_kg.compare import Comparison, InstrumentDiff, ModelProfile, Outline
+    from mla_kg.legal_basis import LegalBases
 
 BACKENDS = ("oxigraph", "rdflib")
 
@@ -84,6 +87,8 @@ _OXIGRAPH_POSITION = re.compile(
     r"^Parser error at line \d+ (?:between )?columns? \d+(?: and \d+)?: "
 )
 _COLUMN = re.compile(r"\bcolumns? (\d+)")
+# pyoxigraph's refusal to substitute a variable the query does not return.
+_UNSELECTED = re.compile(r"does not contains? variable \?(\w+)")
 
 
 def _language(tag: str | None) -> str | None:
@@ -369,7 +374,12 @@ class _OxigraphBackend:
             return QueryResult(vars=names, rows=rows)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error.msg}") from error
-        except (OSError, ValueError, RuntimeError) as error:
+        except RuntimeError as error:
+            unselected = _UNSELECTED.search(str(error))
+            if unselected:
+                raise _not_selected(unselected.group(1)) from error
+            raise QueryError(f"the query failed: {error}") from error
+        except (OSError, ValueError) as error:
             raise QueryError(f"the query failed: {error}") from error
 
     def serialize(self, format: str) -> bytes:
@@ -416,9 +426,22 @@ class _RdflibBackend:
     def query(self, sparql: str, bindings: Mapping[str, Node]) -> QueryResult:
         """Run a query with rdflib's ``initBindings`` for the single-valued bindings."""
         try:
-            answer = self.graph.query(
-                sparql, initNs=_PROLOGUE_PREFIXES, initBindings=dict(bindings)
-            )
+            prepared = prepareQuery(sparql, initNs=_PROLOGUE_PREFIXES)
+        except Exception as error:  # pyparsing errors have no common base with ours
+            raise QueryError(f"SPARQL syntax error: {error}") from error
+        # rdflib would bind any variable; pyoxigraph only those the query returns. Refuse
+        # the same queries here, so a query never works on one engine and fails on the other.
+        if bindings:
+            algebra = prepared.algebra
+            if algebra.name == "SelectQuery":
+                usable = set(algebra["PV"])
+            else:
+                usable = getattr(algebra.get("p"), "_vars", None) or set()
+            for name in bindings:
+                if Variable(name) not in usable:
+                    raise _not_selected(name)
+        try:
+            answer = self.graph.query(prepared, initBindings=dict(bindings))
             if answer.type == "ASK":
                 return QueryResult(ask=bool(answer.askAnswer))
             if answer.type in ("CONSTRUCT", "DESCRIBE"):
@@ -441,6 +464,14 @@ class _RdflibBackend:
     def serialize(self, format: str) -> bytes:
         """Serialize with rdflib's writers."""
         rdflib_format, _ = _OUTPUT_FORMATS[format]
+        if format == "trig":
+            # TriG writes a Graph as a graph named by its (blank) identifier; the triples
+            # belong in the default graph, as pyoxigraph writes them.
+            dataset = Dataset()
+            for prefix, namespace in PREFIXES.items():
+                dataset.bind(prefix, namespace, override=True)
+            dataset.default_graph += self.graph
+            return dataset.serialize(format=rdflib_format, encoding="utf-8")
         return self.graph.serialize(format=rdflib_format, encoding="utf-8")
 
     def to_rdflib(self) -> Graph:
@@ -448,6 +479,14 @@ class _RdflibBackend:
         graph = _new_graph()
         graph += self.graph
         return graph
+
+
+def _not_selected(name: str) -> QueryError:
+    """Describe a binding for a variable the query does not return."""
+    return QueryError(
+        f"cannot bind ?{name}: the query does not select it; add ?{name} to the SELECT "
+        "clause (a bound value replaces a variable of the result)"
+    )
 
 
 def _new_graph() -> Graph:
@@ -550,15 +589,17 @@ class KnowledgeGraph:
         :param sparql: the query text.
         :param bindings: values for variables. A term (or a ``str``, bound as a string
             literal) is bound by the engine; a list of terms restricts the variable to those
-            values through a trailing ``VALUES`` clause, so the query must project it.
+            values through a trailing ``VALUES`` clause. Either way a SELECT query must
+            project the variable (an ASK, CONSTRUCT or DESCRIBE query must use it), as
+            SPARQL substitution (SEP-0007) requires; the engines agree on this.
         :returns: the rows, the ASK answer or the constructed graph, as rdflib terms.
         :raises QueryError: if the query is malformed or fails.
 
         >>> kg = KnowledgeGraph()
         >>> eu_jp = kg.instrument_iri("eu-jp-mla")
-        >>> result = kg.query("SELECT ?id WHERE { ?i mla:instrumentId ?id }", {"i": eu_jp})
-        >>> result.rows
-        [{'id': rdflib.term.Literal('eu-jp-mla')}]
+        >>> result = kg.query("SELECT ?i ?id WHERE { ?i mla:instrumentId ?id }", {"i": eu_jp})
+        >>> [str(row["id"]) for row in result]
+        ['eu-jp-mla']
         """
         single, lists = queries.split_bindings(bindings)
         if lists:
@@ -690,6 +731,27 @@ class KnowledgeGraph:
         from mla_kg.compare import model_profile
 
         return model_profile(self, instrument)
+
+    # Planning views (mla_kg.legal_basis, mla_kg.checklist), imported when used.
+
+    def legal_bases(self, requesting: str, requested: str, on: str | None = None) -> LegalBases:
+        """Return the legal bases usable on a date; see :func:`mla_kg.legal_basis.legal_bases`."""
+        from mla_kg.legal_basis import legal_bases
+
+        return legal_bases(self, requesting, requested, on=on)
+
+    def request_checklist(
+        self,
+        requesting: str,
+        requested: str,
+        measures: Sequence[str] = (),
+        offence: Offence | None = None,
+        on: str | None = None,
+    ) -> RequestChecklist:
+        """Return a request checklist per basis; see :func:`mla_kg.checklist.request_checklist`."""
+        from mla_kg.checklist import request_checklist
+
+        return request_checklist(self, requesting, requested, measures, offence, on=on)
 
 
 __all__ = ["BACKENDS", "OUTPUT_FORMATS", "KnowledgeGraph", "QueryResult", "normalise"]
