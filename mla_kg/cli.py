@@ -340,11 +340,21 @@ def _print_cooperation(kg: KnowledgeGraph, format: TableOrJson) -> None:
         return
     out = _console()
     requests = Table(
-        "period", "requesting", "requested", "requests", "status", "pinpoint",
+        "period",
+        "requesting",
+        "requested",
+        "requests",
+        "status",
+        "pinpoint",
         title="MLA requests (EU = the EU Member States taken together)",
     )
     execution = Table(
-        "period", "requested", "average months", "approximate", "status", "pinpoint",
+        "period",
+        "requested",
+        "average months",
+        "approximate",
+        "status",
+        "pinpoint",
         title="Average time to execute a request",
     )
     for figure in figures:

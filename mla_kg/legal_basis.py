@@ -711,7 +711,9 @@ def _treaty(
     for state in (requesting, requested):
         binding = _binding(facts, instrument, state, on)
         if not binding.bound:
-            problems.append(binding.why_not)
+            # An instrument not yet signed fails for both States with the same words: say it once.
+            if binding.why_not not in problems:
+                problems.append(binding.why_not)
             continue
         sides[state] = binding.side
         reasons += [reason for reason in binding.reasons if reason not in reasons]

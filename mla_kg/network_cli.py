@@ -18,7 +18,6 @@ import typer
 from mla_kg.checklist import Offence, request_checklist
 from mla_kg.errors import MlaKgError
 from mla_kg.legal_basis import legal_bases, parse_date
-from mla_kg.network import draw, export, lineage_graph, participation_graph, similar
 from mla_kg.store import KnowledgeGraph
 
 
@@ -198,6 +197,9 @@ def network_command(
     PNG needs matplotlib (``pip install 'mla-kg[plot]'``) and an output file.
     """
     kg = _graph(ctx)
+    # networkx loads only for the commands that draw a graph: every other command starts faster.
+    from mla_kg.network import draw, export, lineage_graph, participation_graph
+
     graph = lineage_graph(kg) if view is View.lineage else participation_graph(kg)
     if format is NetworkFormat.png:
         if output is None:
@@ -224,6 +226,8 @@ def similar_command(
     output: OutputOption = None,
 ) -> None:
     """Rank the other instruments by the Jaccard similarity of their feature sets."""
+    from mla_kg.network import similar
+
     ranked = similar(_graph(ctx), instrument)
     if format is SimilarFormat.json:
         text = json.dumps([s.to_dict() for s in ranked], ensure_ascii=False, indent=2)

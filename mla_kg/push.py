@@ -28,9 +28,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import pyoxigraph as ox
 import typer
 from rich.console import Console
@@ -40,6 +39,9 @@ from mla_kg import paths
 from mla_kg.errors import PushError
 from mla_kg.queries import check_iri
 from mla_kg.store import KnowledgeGraph
+
+if TYPE_CHECKING:
+    import httpx
 
 #: The graph the data goes to when ``--graph`` is not given: the dataset's base IRI.
 DEFAULT_GRAPH = "https://w3id.org/mla-kg/"
@@ -108,6 +110,8 @@ class GraphStore:
         headers = {"Accept": f"{_NTRIPLES}, text/turtle;q=0.5" if method == "GET" else "*/*"}
         if body is not None:
             headers["Content-Type"] = _NTRIPLES
+        import httpx
+
         try:
             response = self.client.request(
                 method, self.url, params={"graph": graph}, content=body, headers=headers
@@ -149,6 +153,9 @@ class GraphStore:
 
 def _client(user: str | None, password: str | None, auth: str, timeout: float) -> httpx.Client:
     """Return an HTTP client with the credentials, if any, in the scheme the server wants."""
+    # httpx loads only when pushing, so the other commands start faster.
+    import httpx
+
     credentials: httpx.Auth | None = None
     if user is not None:
         scheme = httpx.DigestAuth if auth == "digest" else httpx.BasicAuth

@@ -25,8 +25,7 @@ def _named_graphs(values: list[str]) -> dict[str, Path]:
         iri, separator, file = value.rpartition("=")
         if not separator or not is_absolute_iri(iri) or not file:
             raise typer.BadParameter(
-                f"{value!r}: write the graph as IRI=FILE, e.g. "
-                "http://example.org/graph=data.ttl",
+                f"{value!r}: write the graph as IRI=FILE, e.g. http://example.org/graph=data.ttl",
                 param_hint="--graph",
             )
         path = Path(file)

@@ -2394,6 +2394,9 @@ class MembershipSheet(Sheet):
         for source in sources:
             self.add(number, MLA.source, source)
         promulgated = date_literal(act.require("promulgated"), act, "promulgated")
+        # A statute has no signature: its promulgation is the date it exists from, and the
+        # legal-basis finder treats nothing as binding before an instrument's mla:dateSigned.
+        self.add(iri, MLA.dateSigned, promulgated)
         self.note(
             iri,
             f"Promulgated on {promulgated} ({status}); entry into force not in the research.",

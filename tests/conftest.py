@@ -107,7 +107,9 @@ def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     ``cwd`` is given, and never raises on a non-zero exit (tests assert the exit code).
     """
 
-    def run(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, cwd: Path | None = None, timeout: float = 300
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "mla_kg.cli", *map(str, args)],
             cwd=cwd or REPO,

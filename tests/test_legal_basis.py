@@ -378,3 +378,18 @@ def test_requests_to_japan_can_always_rest_on_its_1980_act(kg: KnowledgeGraph) -
     assert found.bases[-1].kind == "reciprocity"
     from_japan = legal_bases(kg, "JP", "DK", on="2024-06-01")
     assert "jp-act-assistance-1980" not in _ids(from_japan)
+
+
+def test_the_1980_act_is_no_basis_before_its_promulgation(kg: KnowledgeGraph) -> None:
+    before = legal_bases(kg, "GB", "JP", on="1980-05-28")
+    after = legal_bases(kg, "GB", "JP", on="1980-05-29")
+    assert "jp-act-assistance-1980" not in [basis.instrument for basis in before.bases]
+    why = next(e.why for e in before.excluded if e.instrument == "jp-act-assistance-1980")
+    assert "1980-05-29" in why
+    assert "jp-act-assistance-1980" in [basis.instrument for basis in after.bases]
+
+
+def test_an_exclusion_says_a_reason_shared_by_both_states_once(kg: KnowledgeGraph) -> None:
+    found = legal_bases(kg, "GB", "JP", on="1975-01-01")
+    why = next(e.why for e in found.excluded if e.instrument == "eu-jp-mla")
+    assert why.count("did not exist yet") == 1, why

@@ -155,9 +155,36 @@ def test_contributed_example_joins_the_comparison(contributed: Path) -> None:
     assert [p.citation for p in cell.provisions] == ["Art 1"]
 
 
-def test_readme_marks_where_the_other_sections_go() -> None:
-    for section in ("serve", "remote", "network"):
-        assert f"<!-- section: {section} -->" in TEXT
+def test_readme_links_only_docs_that_exist() -> None:
+    links = re.findall(r"\]\((docs/[^)]+)\)", TEXT)
+    assert {"docs/serving.md", "docs/remote.md", "docs/planning.md", "docs/comparison.md"} <= set(
+        links
+    )
+    for link in links:
+        assert (REPO / link).is_file(), f"README links {link}, which does not exist"
+
+
+DOCS = sorted((REPO / "docs").glob("*.md"))
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
+def test_docs_python_examples_print_what_they_show(
+    doc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only examples followed by the output they print are run: the others need a server.
+    text = doc.read_text(encoding="utf-8")
+    blocks = _blocks(text)
+    monkeypatch.chdir(tmp_path)
+    for index, (language, body, _, end) in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if language != "python" or not following or following[0] != "text":
+            continue
+        if text[end : following[2]].strip():
+            continue
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            exec(compile(body, str(doc), "exec"), {"__name__": "__docs__"})
+        _expect(following[1], output.getvalue())
 
 
 def test_readme_shell_example_of_an_error_is_what_the_cli_says(kg: KnowledgeGraph) -> None:

@@ -194,8 +194,15 @@ def test_mla_terms_in_shapes_are_declared_in_the_ontology() -> None:
     """Every mla: IRI a shape relies on (paths, classes, values) exists in mla.ttl."""
     graph = shapes_graph()
     used: set[Node] = set()
-    for predicate in (SH.path, SH.inversePath, SH["class"], SH.hasValue, SH.targetClass,
-                      SH.targetSubjectsOf, SH.lessThanOrEquals):
+    for predicate in (
+        SH.path,
+        SH.inversePath,
+        SH["class"],
+        SH.hasValue,
+        SH.targetClass,
+        SH.targetSubjectsOf,
+        SH.lessThanOrEquals,
+    ):
         used.update(graph.objects(None, predicate))
     for head in graph.objects(None, SH["in"]):
         used.update(Collection(graph, head))
@@ -209,7 +216,8 @@ def test_every_property_shape_has_name_and_message() -> None:
     graph = shapes_graph()
     property_shapes = set(graph.subjects(SH.path, None))
     lacking = sorted(
-        str(s) for s in property_shapes
+        str(s)
+        for s in property_shapes
         if graph.value(s, SH.name) is None or graph.value(s, SH.message) is None
     )
     assert not lacking, f"property shapes need sh:name and an actionable sh:message: {lacking}"

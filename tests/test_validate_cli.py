@@ -70,9 +70,9 @@ def test_invalid_fixture_table_names_focus_and_path(fixture: Path) -> None:
     shown = table_path(path, inverse)
     # The table is as wide as it needs (no terminal), so each result is one line.
     rows = [line for line in output.splitlines() if focus in line]
-    assert any(
-        re.search(rf"[│|]\s*{re.escape(shown)}\s*[│|]", row) for row in rows
-    ), f"{fixture.name}: no table row names {focus} with path {shown}:\n{output}"
+    assert any(re.search(rf"[│|]\s*{re.escape(shown)}\s*[│|]", row) for row in rows), (
+        f"{fixture.name}: no table row names {focus} with path {shown}:\n{output}"
+    )
     assert "does not conform" in output.splitlines()[-1]
 
 

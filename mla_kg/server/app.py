@@ -517,8 +517,12 @@ class GuardMiddleware:
         try:
             await self.app(scope, receive, send_noting)
         except Exception:
-            log.error("unhandled error on %s %s\n%s", scope["method"], scope["path"],
-                      traceback.format_exc())
+            log.error(
+                "unhandled error on %s %s\n%s",
+                scope["method"],
+                scope["path"],
+                traceback.format_exc(),
+            )
             if not started:
                 response = error_response(
                     500,
@@ -598,7 +602,10 @@ def get_app(
             endpoint.dataset, endpoint.pool = dataset, pool
             log.info(
                 "serving %d triples (%d named graphs) with %d query workers, timeout %g s",
-                dataset.triples, len(dataset.named_graphs), size, timeout,
+                dataset.triples,
+                len(dataset.named_graphs),
+                size,
+                timeout,
             )
             yield
         finally:
@@ -634,4 +641,3 @@ def get_app(
     app.state.descriptions = None
     app.state.ontology_page = ontology_page
     return app
-

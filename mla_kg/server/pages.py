@@ -497,9 +497,7 @@ def _attestations(rows: Sequence[Mapping[str, Term]]) -> list[dict[str, Any]]:
 def _breadcrumbs(iri: str, outline_rows: Sequence[Mapping[str, Term]]) -> list[tuple[str, str]]:
     """Return (IRI, citation) of the instrument and each part above a subdivision."""
     citations = {
-        row["subdivision"].value: row["citation"].value
-        for row in outline_rows
-        if "citation" in row
+        row["subdivision"].value: row["citation"].value for row in outline_rows if "citation" in row
     }
     parents = {row["subdivision"].value: row["parent"].value for row in outline_rows}
     chain: list[tuple[str, str]] = []
@@ -726,8 +724,9 @@ async def compare_page(request: Request) -> Response:
     try:
         instruments = await _instruments(endpoint)
         known = [i["id"] for i in instruments]
-        ids = list(dict.fromkeys(asked)) or [i for i in ("eu-jp-mla", "eu-us-mla", "jp-us-mlat")
-                                              if i in known]
+        ids = list(dict.fromkeys(asked)) or [
+            i for i in ("eu-jp-mla", "eu-us-mla", "jp-us-mlat") if i in known
+        ]
         unknown = [i for i in ids if i not in known or not _INSTRUMENT_ID.match(i)]
         if unknown:
             return error_page(
@@ -860,12 +859,8 @@ async def ontology_page(request: Request) -> Response:
         incomplete=_cut(endpoint, (terms_rows, feature_rows)),
         classes=sorted(sections["Class"].values(), key=lambda e: e["name"]),
         object_properties=sorted(sections["ObjectProperty"].values(), key=lambda e: e["name"]),
-        datatype_properties=sorted(
-            sections["DatatypeProperty"].values(), key=lambda e: e["name"]
-        ),
-        groups=[
-            {**g, "features": list(g["features"].values())} for g in groups.values()
-        ],
+        datatype_properties=sorted(sections["DatatypeProperty"].values(), key=lambda e: e["name"]),
+        groups=[{**g, "features": list(g["features"].values())} for g in groups.values()],
         namespace=_ONTOLOGY,
         page="ontology",
     )
@@ -888,8 +883,6 @@ def page_routes(endpoint: Endpoint) -> list[BaseRoute]:
         Route("/id/instrument", instruments_page, methods=["GET", "HEAD"], name="instruments"),
         Route("/id/instrument/", instruments_page, methods=["GET", "HEAD"]),
         Route("/id/{path:path}", resource_page, methods=["GET", "HEAD"], name="resource_page"),
-        Route(
-            "/feature/{path:path}", resource_page, methods=["GET", "HEAD"], name="feature_page"
-        ),
+        Route("/feature/{path:path}", resource_page, methods=["GET", "HEAD"], name="feature_page"),
         Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]

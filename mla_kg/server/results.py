@@ -83,9 +83,7 @@ class Term:
             if term.language:
                 return cls("literal", str(term), None, term.language)
             return cls("literal", str(term), str(term.datatype) if term.datatype else XSD_STRING)
-        raise TypeError(
-            f"cannot bind {term!r}: give rdflib.URIRef(iri) or rdflib.Literal(text)"
-        )
+        raise TypeError(f"cannot bind {term!r}: give rdflib.URIRef(iri) or rdflib.Literal(text)")
 
     def to_oxigraph(self) -> Any:
         """Return the pyoxigraph term (IRIs and literals only: what bindings allow).

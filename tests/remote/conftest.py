@@ -59,6 +59,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.fixture
+def unused_port() -> int:
+    """Return a port on 127.0.0.1 where nothing listens."""
+    return free_port()
+
+
+@pytest.fixture
+def serve_max_rows() -> int:
+    """Return the row cap the `mla-kg serve` test server runs with."""
+    return SERVE_MAX_ROWS
+
+
 @dataclass
 class Server:
     """A SPARQL server running for the tests.

@@ -6,14 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import SERVE_MAX_ROWS, free_port
 
 from mla_kg import KnowledgeGraph
 from mla_kg.errors import QueryError, RemoteEndpointError
 
 
-def test_an_unreachable_endpoint_is_named_with_the_fix() -> None:
-    url = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+def test_an_unreachable_endpoint_is_named_with_the_fix(unused_port: int) -> None:
+    url = f"http://127.0.0.1:{unused_port}/sparql"  # nothing listens there
     with pytest.raises(RemoteEndpointError) as caught:
         KnowledgeGraph.remote(url, timeout=10).run("list_instruments")
     message = str(caught.value)
@@ -44,10 +43,10 @@ def test_a_malformed_query_is_a_query_error(name: str, servers: Callable[[str], 
 
 
 def test_an_answer_cut_at_the_row_cap_is_an_error_not_a_partial_result(
-    servers: Callable[[str], Any], kg: KnowledgeGraph
+    servers: Callable[[str], Any], kg: KnowledgeGraph, serve_max_rows: int
 ) -> None:
     server = servers("mla-kg-serve")
-    copies = SERVE_MAX_ROWS // len(kg) + 1  # enough copies of the graph to pass the cap
+    copies = serve_max_rows // len(kg) + 1  # enough copies of the graph to pass the cap
     values = " ".join(str(n) for n in range(copies))
     sparql = f"SELECT ?s ?p ?o ?n WHERE {{ ?s ?p ?o . VALUES ?n {{ {values} }} }}"
     with pytest.raises(RemoteEndpointError) as caught:

@@ -107,13 +107,13 @@ def test_query_page_runs_a_named_query(browser, server, kg: KnowledgeGraph) -> N
     assert headers == [f"?{var}" for var in expected.vars]
     rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
     assert len(rows) == len(expected)
-    shown = {
-        tuple(td.text for td in row.find_elements(By.TAG_NAME, "td")) for row in rows
-    }
+    shown = {tuple(td.text for td in row.find_elements(By.TAG_NAME, "td")) for row in rows}
     # IRIs are shown as prefix:name where a prefix covers them, literals as they are.
     wanted = {
-        tuple(compact(str(t)) if isinstance(t, URIRef) else str(t or "") for t in
-              (r.get(v) for v in expected.vars))
+        tuple(
+            compact(str(t)) if isinstance(t, URIRef) else str(t or "")
+            for t in (r.get(v) for v in expected.vars)
+        )
         for r in expected.rows
     }
     assert shown == wanted
@@ -156,8 +156,14 @@ def test_query_page_shows_a_syntax_error(browser, server) -> None:
     editor.clear()
     editor.send_keys("SELECT * WHERE { ?s ?p }")
     browser.find_element(By.ID, "run").click()
-    box = _wait(browser, lambda d: d.find_element(By.ID, "error") if d.find_element(
-        By.ID, "error").is_displayed() else None)
+    box = _wait(
+        browser,
+        lambda d: (
+            d.find_element(By.ID, "error")
+            if d.find_element(By.ID, "error").is_displayed()
+            else None
+        ),
+    )
     assert "400" in box.text
     assert "syntax" in box.text.lower()
     assert not browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")

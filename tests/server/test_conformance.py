@@ -233,6 +233,9 @@ def test_the_whole_suite_ran(suite: list[ProtocolTest], suite_server: Any) -> No
     )
     if OUTCOMES:  # when the whole module ran, every test must have counted itself
         assert OUTCOMES == Counter(
-            {"query passed": kinds["query"], "bad passed": kinds["bad"],
-             "update refused": kinds["update"]}
+            {
+                "query passed": kinds["query"],
+                "bad passed": kinds["bad"],
+                "update refused": kinds["update"],
+            }
         )

@@ -176,8 +176,16 @@ def test_malformed_requests_never_get_a_5xx(server):
                 )
             elif choice == 8:  # odd Accept headers on every route
                 accept = rng.choice(
-                    ["", "*/*;q=abc", "text/html;q=-1", "image/png", random_text(rng, 40),
-                     "application/sparql-results+json;q=0", ",,,;;;", "text/*;q=2"]
+                    [
+                        "",
+                        "*/*;q=abc",
+                        "text/html;q=-1",
+                        "image/png",
+                        random_text(rng, 40),
+                        "application/sparql-results+json;q=0",
+                        ",,,;;;",
+                        "text/*;q=2",
+                    ]
                 )
                 path = rng.choice(PATHS)
                 if path.startswith("/sparql"):
@@ -187,8 +195,16 @@ def test_malformed_requests_never_get_a_5xx(server):
             elif choice == 9:  # graph IRIs that are not IRIs, repeated parameters
                 params = [("query", rng.choice(VALID))]
                 for _ in range(rng.randint(1, 4)):
-                    name = rng.choice(["default-graph-uri", "named-graph-uri", "query", "update",
-                                       "using-graph-uri", "x"])
+                    name = rng.choice(
+                        [
+                            "default-graph-uri",
+                            "named-graph-uri",
+                            "query",
+                            "update",
+                            "using-graph-uri",
+                            "x",
+                        ]
+                    )
                     params.append((name, random_text(rng, rng.randint(0, 40))))
                 via_httpx("odd parameters", "GET", "/sparql", params=params)
             elif choice == 10:  # odd paths and query strings on every route
@@ -209,8 +225,10 @@ def test_malformed_requests_never_get_a_5xx(server):
                 via_socket("not HTTP", junk + b"\r\n\r\n")
 
     total = sum(kinds.values())
-    print(f"\nfuzz: {total} malformed requests, seed {SEED}; by kind {dict(kinds)}; "
-          f"statuses {dict(sorted(statuses.items(), key=str))}")
+    print(
+        f"\nfuzz: {total} malformed requests, seed {SEED}; by kind {dict(kinds)}; "
+        f"statuses {dict(sorted(statuses.items(), key=str))}"
+    )
     assert total >= 2_000
     assert failures == [], failures[:10]
     # The server still answers, with all its workers, and logged no unhandled error.

@@ -22,7 +22,7 @@ from mla_kg import KnowledgeGraph, queries
 from mla_kg.remote import bind_in_where
 
 CLIENTS = 8
-REQUESTS_PER_CLIENT = int(os.environ.get("MLA_KG_LOAD_PER_CLIENT", "250"))
+REQUESTS_PER_CLIENT = int(os.environ.get("MLA_KG_LOAD_PER_CLIENT", "2000"))
 INSTRUMENTS = ("eu-jp-mla", "eu-us-mla", "jp-us-mlat")
 LOOKUPS = [
     ("list_instruments", {}),
@@ -67,8 +67,10 @@ def embedded_rows(kg: KnowledgeGraph, text: str) -> list[tuple[tuple[str, str], 
 
 
 def served_rows(document: dict) -> list[tuple[tuple[str, str], ...]]:
-    rows = [{var: b["value"] for var, b in binding.items()}
-            for binding in document["results"]["bindings"]]
+    rows = [
+        {var: b["value"] for var, b in binding.items()}
+        for binding in document["results"]["bindings"]
+    ]
     return canonical(rows)
 
 

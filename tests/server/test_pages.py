@@ -56,8 +56,18 @@ def capped_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = (tmp_path_factory.mktemp("capped") / "server.log").open("wb")
-    command = [sys.executable, "-m", "mla_kg.cli", "serve", "--port", str(port),
-               "--workers", "1", "--max-rows", "50"]
+    command = [
+        sys.executable,
+        "-m",
+        "mla_kg.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--max-rows",
+        "50",
+    ]
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -96,9 +106,7 @@ def _subdivisions(kg: KnowledgeGraph, instrument: str) -> dict[str, tuple[str, s
         }""",
         {"instrument": URIRef(instrument)},
     ).rows
-    return {
-        str(r["s"]): (str(r["citation"]), str(r["status"])[len(MLA) :]) for r in rows
-    }
+    return {str(r["s"]): (str(r["citation"]), str(r["status"])[len(MLA) :]) for r in rows}
 
 
 # --- security headers and escaping -----------------------------------------------------------
@@ -228,7 +236,7 @@ def test_every_outline_item_shows_its_status_and_recalled_ones_a_dagger(
         assert bool(item["dagger"]) == (status == "recalled"), citation
         recalled += status == "recalled"
     assert recalled > 0  # the instrument has recalled items, so the check above had teeth
-    assert f'{RECALLED_MARK}</span> recalled: not verified against the official text' in page
+    assert f"{RECALLED_MARK}</span> recalled: not verified against the official text" in page
     for status in ("official", "scholarly", "recalled"):
         assert f'<span class="badge {status}"' in page
 
@@ -245,8 +253,11 @@ def test_point_page_shows_breadcrumbs_features_and_statements(
     iri = EU_JP + "/art/11/para/1/point/b"
     page = _page(client, "/id/instrument/eu-jp-mla/art/11/para/1/point/b")
     assert "<h1>Art 11(1)(b)" in page
-    for parent in ("/id/instrument/eu-jp-mla", "/id/instrument/eu-jp-mla/art/11",
-                   "/id/instrument/eu-jp-mla/art/11/para/1"):
+    for parent in (
+        "/id/instrument/eu-jp-mla",
+        "/id/instrument/eu-jp-mla/art/11",
+        "/id/instrument/eu-jp-mla/art/11/para/1",
+    ):
         assert f'<a href="{parent}"' in page.split("<h1>")[0]
     features = kg.query(
         "SELECT ?s ?f WHERE { ?s <https://w3id.org/mla-kg/ontology#hasFeature> ?f }",
@@ -293,9 +304,7 @@ def test_feature_page(client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize("media_type", list(RDF_TYPES))
-def test_resource_rdf_by_accept(
-    client: httpx.Client, kg: KnowledgeGraph, media_type: str
-) -> None:
+def test_resource_rdf_by_accept(client: httpx.Client, kg: KnowledgeGraph, media_type: str) -> None:
     iri = EU_JP + "/art/11"
     response = client.get("/id/instrument/eu-jp-mla/art/11", headers={"Accept": media_type})
     assert response.status_code == 200, response.text
@@ -353,12 +362,11 @@ def test_compare_page_shows_the_matrix(client: httpx.Client, kg: KnowledgeGraph)
         assert f'<a href="/id/instrument/{instrument}"' in page
     for row in comparison:
         assert f">{escape(row.label)}</a></th>" in page
-    cells = re.findall(r'<td class="(present|absent|unknown)[^"]*"\s+title="[^"]*">(.*?)</td>',
-                       page, re.S)
+    cells = re.findall(
+        r'<td class="(present|absent|unknown)[^"]*"\s+title="[^"]*">(.*?)</td>', page, re.S
+    )
     assert len(cells) == len(comparison) * len(ids)
-    expected = [
-        (row.cells[i].status, row.cells[i].text(None)) for row in comparison for i in ids
-    ]
+    expected = [(row.cells[i].status, row.cells[i].text(None)) for row in comparison for i in ids]
     shown = [(status, html.unescape(re.sub(r"<[^>]+>", "", text))) for status, text in cells]
     # Conflicting cells carry a note number after their text; everything else is verbatim.
     assert [s for s, _ in shown] == [s for s, _ in expected]

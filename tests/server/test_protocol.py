@@ -133,8 +133,9 @@ def test_literals_keep_language_and_datatype(server, kg):
     bindings = document["results"]["bindings"]
     expected = kg.query(query)
     assert len(bindings) == len(expected) > 0
-    served = {(b["title"]["value"], b["title"].get("xml:lang"), b["signed"]["datatype"])
-              for b in bindings}
+    served = {
+        (b["title"]["value"], b["title"].get("xml:lang"), b["signed"]["datatype"]) for b in bindings
+    }
     wanted = {(str(r["title"]), r["title"].language, str(r["signed"].datatype)) for r in expected}
     assert served == wanted
 
@@ -157,8 +158,11 @@ def test_describe_gives_the_resource(server):
     response = ask(server, f"DESCRIBE <{EU_JP}>", "text/turtle")
     assert response.status_code == 200
     graph = Graph().parse(data=response.content, format="turtle")
-    assert (URIRef(EU_JP), URIRef("https://w3id.org/mla-kg/ontology#instrumentId"),
-            Literal("eu-jp-mla")) in graph
+    assert (
+        URIRef(EU_JP),
+        URIRef("https://w3id.org/mla-kg/ontology#instrumentId"),
+        Literal("eu-jp-mla"),
+    ) in graph
 
 
 def test_construct_as_json_results_is_not_acceptable(server):
@@ -247,7 +251,7 @@ def test_wrong_media_type_is_415(server, content_type):
 def test_non_utf8_body_is_400(server):
     response = httpx.post(
         server.sparql,
-        content="ASK { ?s ?p \"café\" }".encode("latin-1"),
+        content='ASK { ?s ?p "café" }'.encode("latin-1"),
         headers={"Content-Type": "application/sparql-query"},
         timeout=30,
     )
@@ -461,10 +465,14 @@ def test_ontology_as_turtle(server):
     assert (URIRef("https://w3id.org/mla-kg/ontology#Instrument"), RDF.type, OWL.Class) in graph
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld"),
-    ("application/n-triples", "nt"),
-])
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+    ],
+)
 def test_ontology_in_other_syntaxes(server, accept, rdflib_format):
     response = httpx.get(f"{server.url}ontology", headers={"Accept": accept}, timeout=30)
     assert response.headers["content-type"].startswith(accept)
