@@ -95,7 +95,12 @@ def graph(ctx: typer.Context) -> KnowledgeGraph:
     """Return the graph for a command, loaded once with the global options."""
     obj = ctx.ensure_object(dict)
     if "graph" not in obj:
-        obj["graph"] = KnowledgeGraph(backend=obj.get("backend", "oxigraph"))
+        if obj.get("endpoint"):
+            obj["graph"] = KnowledgeGraph.remote(
+                obj["endpoint"], graph=obj.get("graph_iri"), timeout=obj.get("timeout", 60.0)
+            )
+        else:
+            obj["graph"] = KnowledgeGraph(backend=obj.get("backend", "oxigraph"))
     return obj["graph"]
 
 
@@ -112,12 +117,34 @@ def main(
     backend: Annotated[
         Backend, typer.Option(help="SPARQL engine: oxigraph (fast) or rdflib (pure Python).")
     ] = Backend.oxigraph,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="Query URL of a SPARQL endpoint holding the data (see `mla-kg push`), "
+            "used instead of the bundled data, read-only.",
+            metavar="URL",
+        ),
+    ] = None,
+    graph_iri: Annotated[
+        str | None,
+        typer.Option(
+            "--graph",
+            help="With --endpoint: the named graph holding the data (sent as default-graph-uri).",
+            metavar="IRI",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="With --endpoint: seconds to wait for each answer.", min=0.1)
+    ] = 60.0,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
 ) -> None:
     """Knowledge graph of mutual legal assistance instruments in criminal matters."""
-    ctx.ensure_object(dict)["backend"] = backend.value
+    if graph_iri is not None and endpoint is None:
+        raise typer.BadParameter("--graph needs --endpoint", param_hint="--graph")
+    obj = ctx.ensure_object(dict)
+    obj.update(backend=backend.value, endpoint=endpoint, graph_iri=graph_iri, timeout=timeout)
 
 
 def _cell(term: Node | None) -> Text:
@@ -229,6 +256,7 @@ def _path_text(path: str | None) -> str:
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
         typer.Argument(help="RDF files to validate with the ontology and bundled data."),
@@ -247,6 +275,11 @@ def validate(
 
     if standalone and not files:
         raise typer.BadParameter("--standalone needs FILES to validate", param_hint="FILES")
+    if ctx.ensure_object(dict).get("endpoint"):
+        # Validation reads files, never an endpoint: say so rather than check the wrong data.
+        raise typer.BadParameter(
+            "validate checks files; validate before `mla-kg push` instead", param_hint="--endpoint"
+        )
     report = run_validation(files, include_data=not standalone)
     if format is TableOrJson.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -9,8 +9,10 @@ verification status a user sees.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from itertools import permutations
+from typing import Any
 
 import pytest
 
@@ -88,3 +90,30 @@ def test_outline_and_model_profile_agree_with_embedded(
         assert outline.to_text() == kg.outline(instrument).to_text(), instrument
         profile = remote.model_profile(instrument)
         assert profile.to_dict() == kg.model_profile(instrument).to_dict(), instrument
+
+
+def test_cli_compare_with_endpoint_prints_what_the_embedded_store_prints(
+    remote_graph: Callable[[str], KnowledgeGraph],
+    servers: Callable[[str], Any],
+    run_cli: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    remote_graph("oxigraph")  # the data is pushed there
+    server = servers("oxigraph")
+    args = ["compare", *AGREEMENTS, "--format", "json"]
+    embedded = run_cli(*args)
+    remote = run_cli("--endpoint", server.query_url, "--graph", server.graph, *args)
+    assert embedded.returncode == remote.returncode == 0, remote.stderr
+    assert remote.stdout == embedded.stdout
+    # The answer really came from the server: a graph there that holds nothing knows no instrument.
+    empty = run_cli("--endpoint", server.query_url, "--graph", "urn:mla-kg:test:empty", *args)
+    assert empty.returncode == 2 and "unknown instrument" in empty.stderr, empty.stderr
+
+
+def test_cli_with_an_unreachable_endpoint_names_it(
+    run_cli: Callable[..., subprocess.CompletedProcess[str]], unused_port: int
+) -> None:
+    url = f"http://127.0.0.1:{unused_port}/query"
+    result = run_cli("--endpoint", url, "query", "list_instruments")
+    assert result.returncode == 2
+    assert url in result.stderr and "cannot connect" in result.stderr
+    assert "Traceback" not in result.stderr
