@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -109,7 +110,9 @@ def corpus_file(label: str) -> Path | None:
     """
     if label == "bundled":
         return None
-    path = CACHE / f"corpus-{label}.nt"
+    # Named by the generator's own checksum: a changed generator never reuses an old corpus.
+    generator = hashlib.sha256(Path(corpus.__file__).read_bytes()).hexdigest()[:10]
+    path = CACHE / f"corpus-{label}-{generator}.nt"
     if not path.exists():
         log(f"generating corpus {label}")
         corpus.write_corpus(SIZES[label], path)
