@@ -905,6 +905,35 @@ def _feature_row(row: dict[str, Node]) -> FeatureRow:
     )
 
 
+def _comparison_rows(
+    kg: KnowledgeGraph, ids: Sequence[str], feature_ids: Sequence[str] | None
+) -> list[dict[str, Node]]:
+    """Return the ``compare_features`` rows of these instruments, in query order per instrument.
+
+    Each instrument's rows are computed once per state of the graph and kept (an embedded graph
+    changes only through ``load``, which empties the cache): comparing again, or comparing it
+    with other instruments, reads them back instead of querying. A cell's rows all belong to one
+    instrument, so joining the instruments' lists keeps every cell's order. A remote graph is
+    always queried afresh.
+    """
+    cache = kg.derived("compare_features")
+    if cache is None:
+        return kg.run("compare_features", instrument=list(ids), feature=feature_ids).rows
+    missing = [i for i in ids if i not in cache]
+    if missing:
+        fresh: dict[str, list[dict[str, Node]]] = {i: [] for i in missing}
+        for row in kg.run("compare_features", instrument=missing).rows:
+            fresh[_text(row.get("instrumentId"))].append(row)
+        cache.update(fresh)
+    wanted = set(feature_ids) if feature_ids else None
+    return [
+        row
+        for i in ids
+        for row in cache[i]
+        if wanted is None or _text(row.get("featureId")) in wanted
+    ]
+
+
 def compare(
     kg: KnowledgeGraph,
     instruments: Sequence[str] = DEFAULT_INSTRUMENTS,
@@ -930,11 +959,10 @@ def compare(
     """
     ids = _resolve_instruments(kg, instruments)
     feature_ids = _resolve_features(kg, features) if features else None
-    result = kg.run("compare_features", instrument=ids, feature=feature_ids)
     rows: dict[str, FeatureRow] = {}
     order: dict[str, tuple[float, float, str]] = {}
     facts = _Facts()
-    for r in result.rows:
+    for r in _comparison_rows(kg, ids, feature_ids):
         if _text(r.get("instrumentId")) not in ids:
             continue
         feature_id = _text(r.get("featureId"))

@@ -338,6 +338,26 @@ class _OxigraphBackend:
         """Add parsed files in one transaction."""
         self.store.extend(quad for chunk in parsed for quad in chunk)
 
+    def load_new(self, files: Sequence[Path]) -> None:
+        """Load files into this still-empty store, the fastest way each file allows.
+
+        A file that cannot hold named graphs or blank-node labels (N-Triples or Turtle
+        without ``_:``) goes straight into the store in Rust, without a Python object per
+        triple; any other file is parsed as by :meth:`parse`. A failure raises before the
+        graph is returned to anyone, so nothing half-loaded is ever seen.
+        """
+        for path in files:
+            _, format = _input_format(path)
+            if format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) and (
+                b"_:" not in path.read_bytes()
+            ):
+                try:
+                    self.store.load(path=path, format=format, base_iri=path.resolve().as_uri())
+                except (SyntaxError, ValueError, OSError) as error:
+                    raise _load_error(path, error) from error
+            else:
+                self.add([self.parse(path)])
+
     def __len__(self) -> int:
         return len(self.store)
 
@@ -362,13 +382,19 @@ class _OxigraphBackend:
                     )
                 return QueryResult(graph=graph)
             names = [variable.value for variable in answer.variables]
+            # Answers repeat the same IRIs and literals many times, and building an rdflib
+            # term costs far more than a lookup: convert each distinct term once per answer.
+            converted: dict[Any, Node] = {}
             rows = []
             for solution in answer:
                 row = {}
                 for name in names:
                     term = solution[name]
                     if term is not None:
-                        row[name] = _from_oxigraph(term)
+                        node = converted.get(term)
+                        if node is None:
+                            node = converted[term] = _from_oxigraph(term)
+                        row[name] = node
                 rows.append(row)
             return QueryResult(vars=names, rows=rows)
         except SyntaxError as error:
@@ -528,13 +554,18 @@ class KnowledgeGraph:
             raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
         self.files: list[Path] = []
         self._indexes: dict[str, dict[str, URIRef]] = {}
+        self._derived: dict[str, Any] = {}
         files: list[Path] = []
         if include_bundled:
             if not paths.ONTOLOGY_DIR.is_dir():
                 raise LoadError(paths.ONTOLOGY_DIR, None, "the bundled ontology folder is missing")
             files += paths.ontology_files() + paths.data_files()
         files += [Path(file) for file in extra_files]
-        self.load(files)
+        if isinstance(self._backend, _OxigraphBackend):
+            self._backend.load_new(files)
+            self.files += files
+        else:
+            self.load(files)
 
     @classmethod
     def remote(
@@ -553,12 +584,22 @@ class KnowledgeGraph:
         kg._backend = RemoteBackend(endpoint_url, graph, timeout)  # type: ignore[assignment]
         kg.files = []
         kg._indexes = {}
+        kg._derived = {}
         return kg
 
     @property
     def backend(self) -> str:
         """Return the name of the engine holding the graph."""
         return self._backend.name
+
+    def derived(self, name: str) -> dict[str, Any] | None:
+        """Return a cache for results derived from this graph, emptied whenever it changes.
+
+        ``None`` for a remote graph: its server's data may change under us, so nothing is kept.
+        """
+        if self._backend.name == "remote":
+            return None
+        return self._derived.setdefault(name, {})
 
     def load(self, files: Iterable[str | Path]) -> None:
         """Add RDF files to the graph: each is parsed fully before any triple is added.
@@ -570,6 +611,7 @@ class KnowledgeGraph:
         self._backend.add(parsed)  # type: ignore[arg-type]
         self.files += files
         self._indexes.clear()
+        self._derived.clear()
 
     def __len__(self) -> int:
         """Return the number of triples."""

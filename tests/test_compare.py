@@ -814,3 +814,42 @@ def test_provision_iris_are_subdivisions(kg: KnowledgeGraph, three: Comparison) 
                 assert kg.query(
                     "ASK { ?p a mla:Subdivision ; mla:citation ?c }", {"p": URIRef(provision.iri)}
                 ).ask
+
+
+def test_a_comparison_sees_data_loaded_after_an_earlier_comparison(tmp_path: Path) -> None:
+    # Instruments' rows are kept between comparisons; loading data must drop them.
+    kg = KnowledgeGraph()
+    before = kg.compare(["eu-jp-mla", "eu-us-mla"], groups=["measures"])
+    assert before.cell("joint-investigation-teams", "eu-jp-mla").status == "absent"
+    extra = tmp_path / "jit.ttl"
+    extra.write_text(
+        """@prefix mla: <https://w3id.org/mla-kg/ontology#> .
+<https://w3id.org/mla-kg/id/instrument/eu-jp-mla/unplaced/99>
+    mla:inInstrument <https://w3id.org/mla-kg/id/instrument/eu-jp-mla> ;
+    mla:hasFeature <https://w3id.org/mla-kg/feature/joint-investigation-teams> ;
+    mla:citation "unplaced provision 99" ;
+    mla:verification mla:recalled .
+""",
+        encoding="utf-8",
+    )
+    kg.load([extra])
+    after = kg.compare(["eu-jp-mla", "eu-us-mla"], groups=["measures"])
+    cell = after.cell("joint-investigation-teams", "eu-jp-mla")
+    assert [p.citation for p in cell.provisions] == ["unplaced provision 99"]
+    # The other instrument is unchanged.
+    assert (
+        after.cell("joint-investigation-teams", "eu-us-mla").to_dict()
+        == before.cell("joint-investigation-teams", "eu-us-mla").to_dict()
+    )
+
+
+def test_kept_rows_give_what_a_fresh_graph_gives(kg: KnowledgeGraph) -> None:
+    # Compare one set, then overlapping and filtered sets: each equals a first comparison.
+    instruments = ["jp-us-mlat", "eu-jp-mla", "coe-mla-1959"]
+    kg.compare(["eu-jp-mla", "eu-us-mla"])
+    warm = kg.compare(instruments, features=["videoconference-hearing", "bank-secrecy-excluded"])
+    fresh = KnowledgeGraph().compare(
+        instruments, features=["videoconference-hearing", "bank-secrecy-excluded"]
+    )
+    assert warm.to_dict() == fresh.to_dict()
+    assert kg.compare(instruments).to_json() == KnowledgeGraph().compare(instruments).to_json()

@@ -373,3 +373,22 @@ def test_errors_survive_pickling() -> None:
     ):
         copy = pickle.loads(pickle.dumps(error))
         assert type(copy) is type(error) and str(copy) == str(error)
+
+
+def test_blank_node_labels_stay_apart_across_files(backend: str, tmp_path: Path) -> None:
+    # Each file's _:x is its own node, however the file is loaded.
+    one = _write(tmp_path, "one.ttl", f'_:x <{EX}p> "one" .\n')
+    two = _write(tmp_path, "two.nt", f'_:x <{EX}p> "two" .\n')
+    mine = KnowledgeGraph(backend=backend, extra_files=[one, two], include_bundled=False)
+    rows = mine.query(f"SELECT ?s WHERE {{ ?s <{EX}p> ?o }}").rows
+    assert len({row["s"] for row in rows}) == 2
+
+
+def test_broken_n_triples_names_its_line(tmp_path: Path) -> None:
+    # pyoxigraph loads N-Triples without Python objects; its error still has the line.
+    # (rdflib's N-Triples parser gives no line: that backend names the file and cause only.)
+    lines = f'<{EX}a> <{EX}p> "1" .\n<{EX}a> <{EX}p> "2 .\n'
+    broken = _write(tmp_path, "big.nt", lines)
+    with pytest.raises(LoadError) as caught:
+        KnowledgeGraph(backend="oxigraph", extra_files=[broken], include_bundled=False)
+    assert caught.value.line == 2 and "big.nt" in str(caught.value)
