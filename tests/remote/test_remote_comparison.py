@@ -52,18 +52,10 @@ def test_compare_with_selections_agrees_with_embedded(
     groups: tuple[str, ...] | None,
     remote_graph: Callable[[str], KnowledgeGraph],
     kg: KnowledgeGraph,
-    request: pytest.FixtureRequest,
 ) -> None:
-    if server == "virtuoso" and features:
-        # Not strict: on a server that has run other queries first the answer is often right.
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="Virtuoso 7.2.5 bug: compare_features restricted to a list of features "
-                "pairs an absence node of one feature with another feature (wrong join of the "
-                "sub-select's ?feature); no portable rewrite found that keeps the query fast",
-                strict=False,
-            )
-        )
+    # Virtuoso 7.2.5 once failed the two-features case: it joined the absences of one feature
+    # with another inside the sub-select compare_features then had; the plain group it has now
+    # is answered right.
     expected = kg.compare(instruments, features=features, groups=groups).to_dict()
     answer = remote_graph(server).compare(instruments, features=features, groups=groups)
     assert answer.to_dict() == expected
