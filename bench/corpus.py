@@ -57,11 +57,16 @@ def feature_ids() -> list[str]:
     scheme = Graph().parse(paths.ONTOLOGY_DIR / "features.ttl")
     from rdflib import URIRef
 
-    return sorted(str(f) for f in scheme.subjects(SKOS.inScheme, URIRef(SCHEME)))
+    # Groups are concepts of the scheme too, but a provision names a feature inside a group.
+    return sorted(
+        str(f)
+        for f in scheme.subjects(SKOS.inScheme, URIRef(SCHEME))
+        if (f, SKOS.broader, None) in scheme
+    )
 
 
 def instrument_triples(
-    number: int, features: list[str], sources: list[str], rng: random.Random
+    number: int, features: list[str], sources: dict[str, str], rng: random.Random
 ) -> Iterator[tuple[str, str, str]]:
     """Yield the triples of one synthetic bilateral instrument."""
     ident = f"syn-{number:05d}"
@@ -83,7 +88,8 @@ def instrument_triples(
     yield iri(inst), iri(MLA + "dateSigned"), literal(f"{year}-03-01", datatype="date")
     yield iri(inst), iri(MLA + "entryIntoForce"), literal(f"{year + 1}-06-01", datatype="date")
     yield iri(inst), iri(MLA + "entryIntoForceStatus"), iri(MLA + status)
-    yield iri(inst), iri(MLA + "source"), iri(rng.choice(sources))
+    yield iri(inst), iri(MLA + "entryIntoForceSource"), iri(sources[status])
+    yield iri(inst), iri(MLA + "source"), iri(sources[status])
     yield iri(inst), iri(MLA + "verification"), iri(MLA + status)
     for state in (a, b):
         node = f"{inst}/participation/{state}"
@@ -93,7 +99,7 @@ def instrument_triples(
         yield iri(node), iri(MLA + "bound"), literal("true", datatype="boolean")
         yield iri(node), iri(MLA + "mode"), iri(MLA + "asParty")
         yield iri(node), iri(MLA + "from"), literal(f"{year + 1}-06-01", datatype="date")
-        yield iri(node), iri(MLA + "source"), iri(rng.choice(sources))
+        yield iri(node), iri(MLA + "source"), iri(sources[status])
         yield iri(node), iri(MLA + "verification"), iri(MLA + status)
     for article_number in range(1, rng.randint(18, 36) + 1):
         article = f"{inst}/art/{article_number}"
@@ -143,9 +149,10 @@ def instrument_triples(
             yield iri(node), iri(RDF_TYPE), iri(MLA + kind)
             yield iri(node), iri(MLA + "instrument"), iri(inst)
             yield iri(node), iri(MLA + "feature"), iri(feature)
-            yield iri(node), iri(MLA + "source"), iri(rng.choice(sources))
+            fact_status = rng.choice(STATUSES)
+            yield iri(node), iri(MLA + "source"), iri(sources[fact_status])
             yield iri(node), iri(MLA + "pinpoint"), literal("section II")
-            yield iri(node), iri(MLA + "verification"), iri(MLA + rng.choice(STATUSES))
+            yield iri(node), iri(MLA + "verification"), iri(MLA + fact_status)
 
 
 def subdivision(
@@ -157,7 +164,7 @@ def subdivision(
     order: int,
     citation: str,
     features: list[str],
-    sources: list[str],
+    sources: dict[str, str],
     rng: random.Random,
 ) -> Iterator[tuple[str, str, str]]:
     """Yield the triples of one subdivision, its link from the parent included."""
@@ -182,8 +189,9 @@ def subdivision(
     )
     for feature in rng.sample(features, rng.choice((0, 0, 1, 1, 2))):
         yield iri(node), iri(MLA + "hasFeature"), iri(feature)
-    yield iri(node), iri(MLA + "source"), iri(rng.choice(sources))
-    yield iri(node), iri(MLA + "verification"), iri(MLA + rng.choice(STATUSES))
+    status = rng.choice(STATUSES)
+    yield iri(node), iri(MLA + "source"), iri(sources[status])
+    yield iri(node), iri(MLA + "verification"), iri(MLA + status)
 
 
 def write_corpus(target: int, out: Path, seed: int = 1959) -> tuple[int, int]:
@@ -195,11 +203,13 @@ def write_corpus(target: int, out: Path, seed: int = 1959) -> tuple[int, int]:
     :returns: (total triples including the bundled graph, synthetic instruments written).
     """
     bundled = len(KnowledgeGraph())
-    sources = [
-        f"{BASE}id/source/seed",
-        f"{BASE}id/source/seed-moj",
-        f"{BASE}id/source/research-eu-jp-mla",
-    ]
+    # A status no higher than its source supports (the shapes check it): the Ministry's page is
+    # official, the seed article scholarly, a research record only recalled.
+    sources = {
+        "official": f"{BASE}id/source/seed-moj",
+        "scholarly": f"{BASE}id/source/seed",
+        "recalled": f"{BASE}id/source/research-eu-jp-mla",
+    }
     features = feature_ids()
     rng = random.Random(seed)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 Servers: ``mla-kg serve`` (safety layer on: timeout and row cap at their defaults),
 ``oxigraph serve-read-only`` (PyPI ``oxigraph``) and rdflib-endpoint (PyPI). Each serves the
 bundled graph plus the benchmark corpus. Two queries: a one-resource lookup and the comparison
-matrix query exactly as ``KnowledgeGraph.compare`` sends it. ``wrk`` (Debian) drives 8
+matrix query exactly as ``KnowledgeGraph.remote(...).compare`` sends it. ``wrk`` (Debian) drives 8
 connections on 2 threads and reports requests/s and the latency distribution.
 """
 
@@ -34,13 +34,18 @@ BIN = Path(sys.executable).parent
 
 
 def comparison_query() -> str:
-    """Return the comparison matrix query text exactly as the embedded store runs it."""
+    """Return the comparison matrix query text exactly as ``KnowledgeGraph.remote`` sends it.
+
+    The three instruments in one ``VALUES`` block opening the WHERE group (the embedded store
+    instead binds one instrument per query through the engine, which HTTP cannot).
+    """
     from mla_kg import KnowledgeGraph, queries
+    from mla_kg.remote import bind_in_where
 
     kg = KnowledgeGraph()
     named = queries.get("compare_features")
     ids = [kg.instrument_iri(i) for i in ("eu-jp-mla", "eu-us-mla", "jp-us-mlat")]
-    return named.text + queries.render_values({"instrument": ids})
+    return bind_in_where(named.text + queries.render_values({"instrument": ids}), {})
 
 
 def free_port() -> int:
@@ -58,12 +63,15 @@ class Server:
     url: str
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], limit: float = 300.0) -> None:
-    """Wait until the endpoint answers ASK, or fail with its output."""
+def _wait(url: str, process: subprocess.Popen[bytes], log: Path, limit: float = 600.0) -> None:
+    """Wait until the endpoint answers ASK, or fail with the end of its log."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{url}: server exited with {process.returncode}")
+            tail = log.read_text(errors="replace").strip().splitlines()[-3:]
+            raise RuntimeError(
+                f"{url}: server exited with {process.returncode}: " + " | ".join(tail)
+            )
         try:
             answer = httpx.get(
                 url, params={"query": "ASK {}"}, headers={"Accept": ACCEPT}, timeout=5
@@ -129,13 +137,16 @@ def running(name: str, export: Path, extra: Path | None) -> Iterator[Server]:
         raise ValueError(name)
     process = subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
     try:
-        _wait(url, process)
+        _wait(url, process, workdir / "server.log")
         yield Server(name, url)
     finally:
-        # rdflib-endpoint may ignore SIGTERM while a query runs (see pitfalls.md).
-        os.killpg(process.pid, 15)
+        # rdflib-endpoint may ignore SIGTERM while a query runs (see pitfalls.md). A server that
+        # failed to start has exited already; its log says why.
         try:
+            os.killpg(process.pid, 15)
             process.wait(10)
+        except ProcessLookupError:
+            pass
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait()
@@ -152,25 +163,43 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str, query: str, seconds: int, timeout: int = 60) -> dict[str, float]:
-    """Load ``url?query=`` with 8 connections for ``seconds``; return req/s, p50, p99, errors."""
-    target = f"{url}?{urllib.parse.urlencode({'query': query})}"
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            "-c8",
-            f"-d{seconds}s",
-            f"--timeout={timeout}s",
-            "--latency",
-            "-H",
-            f"Accept: {ACCEPT}",
-            target,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+def wrk(
+    url: str, query: str, seconds: int, timeout: int = 60, post: bool = False
+) -> dict[str, float]:
+    """Load the endpoint with 8 connections for ``seconds``; return req/s, p50, p99, errors.
+
+    GET ``url?query=``, or with ``post`` a form-encoded POST, as ``KnowledgeGraph.remote`` sends
+    (a long query does not fit in a URL: servers answer 414).
+    """
+    headers = ["-H", f"Accept: {ACCEPT}"]
+    with tempfile.TemporaryDirectory() as folder:
+        if post:
+            body = urllib.parse.urlencode({"query": query})
+            script = Path(folder) / "post.lua"
+            # A Lua long string: the form-encoded body holds no "]==]".
+            script.write_text(
+                f'wrk.method = "POST"\nwrk.body = [==[{body}]==]\n'
+                'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            )
+            target, extra = url, ["-s", str(script)]
+        else:
+            target, extra = f"{url}?{urllib.parse.urlencode({'query': query})}", []
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                "-c8",
+                f"-d{seconds}s",
+                f"--timeout={timeout}s",
+                "--latency",
+                *headers,
+                *extra,
+                target,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = re.search(r"\s50%\s+(\S+)", output)
     p99 = re.search(r"\s99%\s+(\S+)", output)
@@ -186,7 +215,7 @@ def wrk(url: str, query: str, seconds: int, timeout: int = 60) -> dict[str, floa
 
 
 def row_count(url: str, query: str) -> int:
-    """Run a SELECT once and return its row count (a check that each server really answers)."""
-    answer = httpx.get(url, params={"query": query}, headers={"Accept": ACCEPT}, timeout=600)
+    """POST a SELECT once and return its row count (a check that each server really answers)."""
+    answer = httpx.post(url, data={"query": query}, headers={"Accept": ACCEPT}, timeout=600)
     answer.raise_for_status()
     return len(answer.json()["results"]["bindings"])

@@ -184,7 +184,10 @@ def endpoint_matrix(label: str, repeat: int, seconds: int) -> dict[str, dict]:
                     length = seconds * (
                         6 if name == "rdflib-endpoint" and query_name == "compare" else 1
                     )
-                    runs = [endpoints.wrk(server.url, text, length) for _ in range(repeat)]
+                    post = query_name == "compare"
+                    runs = [
+                        endpoints.wrk(server.url, text, length, post=post) for _ in range(repeat)
+                    ]
                     entry[query_name] = {
                         "rps": stats([r["rps"] for r in runs]),
                         "p50_ms": stats([r["p50_ms"] for r in runs]),

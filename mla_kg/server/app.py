@@ -589,7 +589,7 @@ def get_app(
                 build_dataset, directory, files, graphs, include_bundled
             )
             settings = WorkerSettings(
-                store_path=str(dataset.store_path),
+                quads_path=str(dataset.quads_path),
                 data_files=tuple(str(file) for file in files),
                 include_bundled=include_bundled,
                 memory_limit_mb=memory_limit_mb,

@@ -1,9 +1,10 @@
 """Query workers: processes that run queries, and the pool that kills one that overruns.
 
 pyoxigraph cannot cancel a running query, so queries run in worker processes, each with the
-server's read-only store open. The pool hands a job to an idle worker and waits at most the
-timeout for the answer. A worker that overruns is killed (SIGKILL: the only sure stop for
-native code) and a fresh one is started in its place, while the others keep answering.
+dataset loaded into a store in its own memory (see :mod:`mla_kg.server.dataset`). The pool hands
+a job to an idle worker and waits at most the timeout for the answer. A worker that overruns is
+killed (SIGKILL: the only sure stop for native code) and a fresh one is started in its place,
+while the others keep answering.
 
 Jobs and answers are plain pickled data. A worker serializes answers itself, so the event loop
 of the web server only ever copies bytes.
@@ -46,14 +47,14 @@ _STARTUP_SECONDS = 120.0
 class WorkerSettings:
     """What every worker needs to start: the store, and the files behind it (for comparisons).
 
-    :ivar store_path: folder of the read-only store.
+    :ivar quads_path: the dataset as N-Quads, loaded by each worker.
     :ivar data_files: extra files of the default graph, loaded again by the comparison layer.
     :ivar include_bundled: whether the default graph holds the bundled data.
     :ivar memory_limit_mb: address-space limit of a worker, or ``None`` for none.
     :ivar allow_federation: whether ``SERVICE`` may run (off: the server opens no connections).
     """
 
-    store_path: str
+    quads_path: str
     data_files: tuple[str, ...] = ()
     include_bundled: bool = True
     memory_limit_mb: int | None = None
@@ -147,7 +148,7 @@ def _dataset(job: SparqlJob) -> dict[str, Any]:
 
 
 class Engine:
-    """What runs inside a worker: the read-only store and, when first needed, the full graph."""
+    """What runs inside a worker: its store of the dataset and, when needed, the full graph."""
 
     def __init__(self, store: ox.Store, settings: WorkerSettings) -> None:
         self.store = store
@@ -308,9 +309,12 @@ def worker_main(connection: Connection, settings: WorkerSettings) -> None:
     """Serve jobs from ``connection`` until it closes (the entry point of a worker process)."""
     _limit_memory(settings.memory_limit_mb)
     try:
-        engine = Engine(ox.Store.read_only(settings.store_path), settings)
-    except OSError as error:
-        connection.send(("failed", f"cannot open the store {settings.store_path}: {error}"))
+        store = ox.Store()
+        # Nothing else writes to the store, so the load needs no transaction.
+        store.bulk_load(path=settings.quads_path, format=ox.RdfFormat.N_QUADS)
+        engine = Engine(store, settings)
+    except (OSError, SyntaxError, MemoryError) as error:
+        connection.send(("failed", f"cannot load the dataset {settings.quads_path}: {error}"))
         return
     connection.send(("ready", os.getpid()))
     while True:

@@ -14,12 +14,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from mla_kg import KnowledgeGraph, queries
 from mla_kg.remote import bind_in_where
+from mla_kg.server.app import MAX_URL_BYTES
 
 CLIENTS = 8
 REQUESTS_PER_CLIENT = int(os.environ.get("MLA_KG_LOAD_PER_CLIENT", "2000"))
@@ -91,8 +93,11 @@ def test_concurrent_lookups_and_comparisons(server, kg):
                 kind = "comparison" if index % 4 == 3 else "lookup"
                 choices = comparisons if kind == "comparison" else lookups
                 name, text = choices[(number * 5 + index // 4 + index) % len(choices)]
-                try:  # GET and the two POST forms in turn, as clients send them
-                    if index % 3 == 0:
+                # GET and the two POST forms in turn, as clients send them: a query too long
+                # for a URL (the server answers 414) is POSTed, as SPARQL clients do.
+                fits = len(urlencode({"query": text})) < MAX_URL_BYTES - 100
+                try:
+                    if index % 3 == 0 and fits:
                         response = http.get(server.sparql, params={"query": text})
                     elif index % 3 == 1:
                         response = http.post(server.sparql, data={"query": text})
