@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
+
+#: Hand-written findings (profiles, before/after, designs) appended to the measured report.
+ANALYSIS = Path(__file__).with_name("analysis.md")
 
 
 def _median(entry: dict | None, key: str) -> float:
@@ -75,10 +79,11 @@ def render(
         )
     )
     ox100, rd100 = embedded.get("oxigraph/100k"), embedded.get("rdflib/100k")
-    speedup = _median(rd100, "warm") / _median(ox100, "warm")
+    # First compare: warm ones read the rows kept from it on both backends (no engine at all).
+    speedup = _median(rd100, "first") / _median(ox100, "first")
     goals.append(
         _goal(
-            "compare() pyoxigraph vs rdflib at 100k",
+            "compare() pyoxigraph vs rdflib at 100k (first, uncached)",
             f"{speedup:.0f}x",
             _check(speedup, 100, at_most=False),
             "≥ 100x faster",
@@ -89,7 +94,7 @@ def render(
         _goal("CLI cold `mla-kg compare` end to end", f"{cli:.3f} s", _check(cli, 1.0), "≤ 1.0 s")
     )
     ox1m = embedded.get("oxigraph/1M")
-    load1m, rss1m, cmp1m = _median(ox1m, "load"), _median(ox1m, "rss"), _median(ox1m, "warm")
+    load1m, rss1m, cmp1m = _median(ox1m, "load"), _median(ox1m, "rss"), _median(ox1m, "first")
     goals.append(
         _goal("1M triples: load (pyoxigraph)", f"{load1m:.2f} s", _check(load1m, 5.0), "≤ 5 s")
     )
@@ -100,7 +105,7 @@ def render(
     )
     goals.append(
         _goal(
-            "1M triples: compare() warm (pyoxigraph)",
+            "1M triples: compare() first, uncached (pyoxigraph)",
             f"{cmp1m:.3f} s",
             _check(cmp1m, 0.3),
             "≤ 0.3 s",
@@ -156,7 +161,10 @@ def render(
         "",
         "Each row is a fresh process per repetition (`bench/probe.py load-compare`): load the",
         "bundled graph plus the synthetic corpus, `compare()` the three agreements once (first),",
-        "then again (warm).",
+        "then again (warm). The first comparison runs `compare_features` once per instrument, the",
+        "instrument bound by the engine; a warm one reads the rows kept from it (kept per",
+        "instrument until the graph next changes), so warm figures measure mla-kg's own Python,",
+        "and engine ratios are taken on first comparisons.",
         "",
         "| backend / size | triples | load | first compare | warm compare | peak RSS |",
         "|---|---|---|---|---|---|",
@@ -170,10 +178,10 @@ def render(
             f"{_f(entry['warm'], 1e3, 'ms', 1)} | {_f(entry['rss'], 1, 'MB', 0)} |"
         )
     sizes = list(dict.fromkeys(key.split("/")[1] for key in embedded))
-    out += ["", "Ratio rdflib / pyoxigraph (warm compare):", ""]
+    out += ["", "Ratio rdflib / pyoxigraph (first compare):", ""]
     for size in sizes:
-        ratio = _median(embedded.get(f"rdflib/{size}"), "warm") / _median(
-            embedded.get(f"oxigraph/{size}"), "warm"
+        ratio = _median(embedded.get(f"rdflib/{size}"), "first") / _median(
+            embedded.get(f"oxigraph/{size}"), "first"
         )
         out.append(f"- {size}: {ratio:.0f}x" if not math.isnan(ratio) else f"- {size}: —")
     out.append("")
@@ -213,8 +221,12 @@ def render(
             )
     out += [
         "",
+        "The lookup is a GET of one resource's triples; the comparison is `compare_features` for",
+        "the three agreements, POSTed form-encoded exactly as `KnowledgeGraph.remote` sends it.",
         "The rows column is the comparison query's row count on that server: equal",
         "counts show the servers answered the same question.",
         "",
     ]
+    if ANALYSIS.exists():
+        out += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(out) + "\n"

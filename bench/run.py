@@ -140,7 +140,7 @@ def embedded(sizes: list[str], repeat: int, rdflib_limit: float) -> dict[str, di
                     "0" if slow else str(repeat),
                     "--compare-limit",
                     str(rdflib_limit),
-                    timeout=1800 if slow else None,
+                    timeout=900 if slow else None,
                 )
                 if result is None:
                     runs = []
