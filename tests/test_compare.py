@@ -853,3 +853,19 @@ def test_kept_rows_give_what_a_fresh_graph_gives(kg: KnowledgeGraph) -> None:
     )
     assert warm.to_dict() == fresh.to_dict()
     assert kg.compare(instruments).to_json() == KnowledgeGraph().compare(instruments).to_json()
+
+
+def test_changing_a_comparison_leaves_the_next_one_alone() -> None:
+    # Cells are kept between comparisons; a caller editing the one it got must not edit them.
+    kg = KnowledgeGraph()
+    first = kg.compare(["eu-jp-mla"], features=["bank-secrecy-excluded"])
+    cell = first.cell("bank-secrecy-excluded", "eu-jp-mla")
+    assert cell.provisions
+    cell.provisions.clear()
+    cell.attestations.append(cell.attestations[0] if cell.attestations else None)  # type: ignore[arg-type]
+    again = kg.compare(["eu-jp-mla"], features=["bank-secrecy-excluded"])
+    assert (
+        again.to_dict()
+        == KnowledgeGraph().compare(["eu-jp-mla"], features=["bank-secrecy-excluded"]).to_dict()
+    )
+    assert again.cell("bank-secrecy-excluded", "eu-jp-mla").provisions
