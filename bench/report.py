@@ -6,6 +6,9 @@ import math
 from pathlib import Path
 from typing import Any
 
+#: rdflib-endpoint's comparison runs this many times longer than the others (it is that slow).
+SLOW_RUN_FACTOR = 6
+
 #: Hand-written findings (profiles, before/after, designs) appended to the measured report.
 ANALYSIS = Path(__file__).with_name("analysis.md")
 
@@ -116,6 +119,10 @@ def render(
         entry = served.get(server, {}).get(query)
         return float(entry["rps"]["median"]) if entry else math.nan
 
+    def run_seconds(server: str, query: str) -> int:
+        slow = server == "rdflib-endpoint" and query == "compare"
+        return seconds * (SLOW_RUN_FACTOR if slow else 1)
+
     for query, floor in (("compare", 0.8), ("lookup", 0.5)):
         ours, oxi, rdf = (
             rps("mla-kg serve", query),
@@ -131,11 +138,21 @@ def render(
                 f"≥ {floor}x",
             )
         )
-        vs_rdf = ours / rdf if rdf else (math.inf if ours else math.nan)
+        if rdf:
+            vs_rdf = ours / rdf
+            measured = f"{vs_rdf:.1f}x ({ours:.1f} vs {rdf:.2f} req/s)"
+        else:
+            # No answer within the run: rdflib-endpoint's rate is below one per run length.
+            bound = 1 / run_seconds("rdflib-endpoint", query)
+            vs_rdf = ours / bound
+            measured = (
+                f"> {vs_rdf:.0f}x ({ours:.1f} vs < {bound:.3f} req/s: no answer in "
+                f"{run_seconds('rdflib-endpoint', query)} s)"
+            )
         goals.append(
             _goal(
                 f"endpoint {query}: mla-kg serve / rdflib-endpoint",
-                f"{vs_rdf:.1f}x ({ours:.1f} vs {rdf:.2f} req/s)",
+                measured,
                 _check(vs_rdf, 20, at_most=False),
                 "≥ 20x",
             )
@@ -214,6 +231,14 @@ def render(
             continue
         for query in ("lookup", "compare"):
             e: dict[str, Any] = entry[query]
+            rows = entry["comparison_rows"] if query == "compare" else ""
+            if not e["rps"]["median"]:
+                out.append(
+                    f"| {server} | {query} | {rows} | no answer within a "
+                    f"{run_seconds(server, query)} s run (x {e['rps']['n']}) | — | — | "
+                    f"{e['errors']:.0f} |"
+                )
+                continue
             out.append(
                 f"| {server} | {query} | {entry['comparison_rows'] if query == 'compare' else ''}"
                 f" | {_f(e['rps'], 1, '', 1)} | {_f(e['p50_ms'], 1, 'ms', 1)} | "

@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 import endpoints  # noqa: E402
+from report import SLOW_RUN_FACTOR, render  # noqa: E402
 
 SIZES = {"bundled": 0, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 PACKAGES = [
@@ -181,9 +182,8 @@ def endpoint_matrix(label: str, repeat: int, seconds: int) -> dict[str, dict]:
                 rows = endpoints.row_count(server.url, comparison)
                 entry: dict = {"comparison_rows": rows}
                 for query_name, text in (("lookup", endpoints.LOOKUP), ("compare", comparison)):
-                    length = seconds * (
-                        6 if name == "rdflib-endpoint" and query_name == "compare" else 1
-                    )
+                    slow = name == "rdflib-endpoint" and query_name == "compare"
+                    length = seconds * (SLOW_RUN_FACTOR if slow else 1)
                     post = query_name == "compare"
                     runs = [
                         endpoints.wrk(server.url, text, length, post=post) for _ in range(repeat)
@@ -264,7 +264,6 @@ def main() -> int:
         run["minutes"] = (time.time() - started) / 60
         CACHE.mkdir(exist_ok=True)
         last_run.write_text(json.dumps(run, indent=1, default=str))
-    from report import render
 
     args.output.write_text(render(**run), encoding="utf-8")
     log(f"wrote {args.output}")
