@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -12,19 +12,13 @@ from mla_kg.validate import validate
 CORPUS = Path(__file__).resolve().parents[1] / "bench" / "corpus.py"
 
 
-def _corpus_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_corpus", CORPUS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_a_synthetic_instrument_conforms_to_the_shapes_and_checks(tmp_path: Path) -> None:
+def test_a_synthetic_instrument_conforms_to_the_shapes_and_checks(
+    tmp_path: Path, import_file: Callable[[Path], ModuleType]
+) -> None:
     # `mla-kg serve --data` and `KnowledgeGraph.load` refuse data that breaks a shape; a corpus
     # that broke one would benchmark a load no user can do.
     path = tmp_path / "corpus.nt"
-    total, instruments = _corpus_module().write_corpus(1, path)
+    total, instruments = import_file(CORPUS).write_corpus(1, path)
     assert instruments == 1
     report = validate([path])
     assert report.conforms, "\n".join(
@@ -33,9 +27,11 @@ def test_a_synthetic_instrument_conforms_to_the_shapes_and_checks(tmp_path: Path
     assert total == len(KnowledgeGraph(extra_files=[path]))
 
 
-def test_a_synthetic_instrument_compares_like_a_real_one(tmp_path: Path) -> None:
+def test_a_synthetic_instrument_compares_like_a_real_one(
+    tmp_path: Path, import_file: Callable[[Path], ModuleType]
+) -> None:
     path = tmp_path / "corpus.nt"
-    _corpus_module().write_corpus(1, path)
+    import_file(CORPUS).write_corpus(1, path)
     kg = KnowledgeGraph(extra_files=[path])
     comparison = kg.compare(["syn-00001", "eu-jp-mla"])
     cells = [row.cells["syn-00001"] for row in comparison]

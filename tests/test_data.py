@@ -7,11 +7,10 @@ fact sheet (or the curation file) and regenerate rather than editing ``data/*.tt
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 
@@ -337,13 +336,10 @@ def test_regenerating_from_the_research_reproduces_data_byte_for_byte(
         )
 
 
-def _converter() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("import_research", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["import_research"] = module
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="module")
+def converter(import_file: Callable[[Path], ModuleType]) -> ModuleType:
+    """scripts/import_research.py, imported."""
+    return import_file(SCRIPT)
 
 
 MINIMAL_SHEET = {
@@ -396,8 +392,8 @@ def _convert(
     return outputs
 
 
-def test_converter_maps_a_minimal_fact_sheet(tmp_path: Path) -> None:
-    outputs = _convert(_converter(), tmp_path, MINIMAL_SHEET)
+def test_converter_maps_a_minimal_fact_sheet(converter: ModuleType, tmp_path: Path) -> None:
+    outputs = _convert(converter, tmp_path, MINIMAL_SHEET)
     graph = Graph().parse(data=outputs["xx-test.ttl"], format="turtle")
     para = URIRef(INSTRUMENT + "xx-test/art/1/para/1")
     assert graph.value(para, MLA.citation) == Literal("Art 1(1)")
@@ -419,23 +415,27 @@ def test_converter_maps_a_minimal_fact_sheet(tmp_path: Path) -> None:
     ],
     ids=["unknown key", "unknown source", "unknown feature", "unknown status", "unknown section"],
 )
-def test_converter_fails_loudly_naming_file_and_key(tmp_path: Path, change, message: str) -> None:
+def test_converter_fails_loudly_naming_file_and_key(
+    converter: ModuleType, tmp_path: Path, change, message: str
+) -> None:
     sheet = yaml.safe_load(yaml.safe_dump(MINIMAL_SHEET))
     change(sheet)
-    module = _converter()
+    module = converter
     with pytest.raises(module.ResearchError) as excinfo:
         _convert(module, tmp_path, sheet)
     assert "xx-test.yaml" in str(excinfo.value) and message in str(excinfo.value)
 
 
-def test_curation_cannot_upgrade_a_point_above_its_paragraph(tmp_path: Path) -> None:
+def test_curation_cannot_upgrade_a_point_above_its_paragraph(
+    converter: ModuleType, tmp_path: Path
+) -> None:
     sheet = yaml.safe_load(yaml.safe_dump(MINIMAL_SHEET))
     para = sheet["articles"][0]["paragraphs"][0]
     para.update(status="recalled", source=None, points=["a"])
     curation = {
         "xx-test": {"points": {"art/1/para/1/point/a": {"status": "official", "reason": "x"}}}
     }
-    module = _converter()
+    module = converter
     with pytest.raises(module.ResearchError, match="stronger than the paragraph's recalled"):
         _convert(module, tmp_path, sheet, curation)
 
@@ -445,7 +445,9 @@ def test_ontology_folder_is_where_paths_say() -> None:
     assert (ONTOLOGY_DIR / "mla.ttl").is_file()
 
 
-def test_curated_participation_cannot_upgrade_the_sheet_item(tmp_path: Path) -> None:
+def test_curated_participation_cannot_upgrade_the_sheet_item(
+    converter: ModuleType, tmp_path: Path
+) -> None:
     sheet = yaml.safe_load(yaml.safe_dump(MINIMAL_SHEET))
     sheet.update(
         kind="multilateral-convention",
@@ -465,12 +467,14 @@ def test_curated_participation_cannot_upgrade_the_sheet_item(tmp_path: Path) -> 
             ]
         }
     }
-    module = _converter()
+    module = converter
     with pytest.raises(module.ResearchError, match="official is stronger than parties_note"):
         _convert(module, tmp_path, sheet, curation)
 
 
-def test_curated_participation_reads_dates_only_from_the_sheet(tmp_path: Path) -> None:
+def test_curated_participation_reads_dates_only_from_the_sheet(
+    converter: ModuleType, tmp_path: Path
+) -> None:
     sheet = yaml.safe_load(yaml.safe_dump(MINIMAL_SHEET))
     sheet.update(
         kind="multilateral-convention",
@@ -478,7 +482,7 @@ def test_curated_participation_reads_dates_only_from_the_sheet(tmp_path: Path) -
         parties_note={"text": "BG bound from 1 Dec 2007.", "status": "official", "source": "s1"},
     )
     entry = {"fact": "parties_note", "states": ["BG"], "bound": True, "reason": "x"}
-    module = _converter()
+    module = converter
     graph = Graph().parse(
         data=_convert(
             module,
@@ -500,7 +504,9 @@ def test_curated_participation_reads_dates_only_from_the_sheet(tmp_path: Path) -
         )
 
 
-def test_inferred_participation_is_recalled_and_cites_the_research_record(tmp_path: Path) -> None:
+def test_inferred_participation_is_recalled_and_cites_the_research_record(
+    converter: ModuleType, tmp_path: Path
+) -> None:
     sheet = yaml.safe_load(yaml.safe_dump(MINIMAL_SHEET))
     sheet.update(
         kind="multilateral-convention",
@@ -521,7 +527,7 @@ def test_inferred_participation_is_recalled_and_cites_the_research_record(tmp_pa
         }
     }
     graph = Graph().parse(
-        data=_convert(_converter(), tmp_path, sheet, curation)["xx-test.ttl"], format="turtle"
+        data=_convert(converter, tmp_path, sheet, curation)["xx-test.ttl"], format="turtle"
     )
     node = URIRef(INSTRUMENT + "xx-test/participation/CN")
     assert graph.value(node, MLA.verification) == MLA.recalled
@@ -536,13 +542,13 @@ def test_inferred_participation_is_recalled_and_cites_the_research_record(tmp_pa
     [(False, "absence"), (True, "presence"), ("unknown", None)],
 )
 def test_clause_check_maps_to_attestation_or_note(
-    tmp_path: Path, present: object, expected: str | None
+    converter: ModuleType, tmp_path: Path, present: object, expected: str | None
 ) -> None:
     sheet = yaml.safe_load(yaml.safe_dump(MINIMAL_SHEET))
     sheet["clause_check"] = {
         "videoconference": {"present": present, "status": "recalled", "note": "Not checked."}
     }
-    module = _converter()
+    module = converter
     outputs = _convert(module, tmp_path, sheet)
     graph = Graph().parse(data=outputs["xx-test.ttl"], format="turtle")
     iri = INSTRUMENT + "xx-test"
@@ -555,9 +561,9 @@ def test_clause_check_maps_to_attestation_or_note(
         assert graph.value(node, MLA.verification) == MLA.recalled
 
 
-def test_unknown_clause_check_key_fails(tmp_path: Path) -> None:
+def test_unknown_clause_check_key_fails(converter: ModuleType, tmp_path: Path) -> None:
     sheet = yaml.safe_load(yaml.safe_dump(MINIMAL_SHEET))
     sheet["clause_check"] = {"extradition": {"present": False, "status": "recalled"}}
-    module = _converter()
+    module = converter
     with pytest.raises(module.ResearchError, match=r"clause_check\.extradition"):
         _convert(module, tmp_path, sheet)

@@ -8,7 +8,6 @@ comparison itself is tested on altered copies, so it is known to catch a drift.
 from __future__ import annotations
 
 import copy
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -156,17 +155,10 @@ def test_comparison_catches_an_extra_concept_in_the_ttl(
     assert any("scope-criminal-proceedings: mla:marks" in problem for problem in problems)
 
 
-def _build_script() -> ModuleType:
-    """Import scripts/build_features.py (it is not part of the package)."""
-    spec = importlib.util.spec_from_file_location("build_features", BUILD_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_generator_output_is_the_committed_file(shared_path: Callable[[str], Path]) -> None:
-    build = _build_script()
+def test_generator_output_is_the_committed_file(
+    shared_path: Callable[[str], Path], import_file: Callable[[Path], ModuleType]
+) -> None:
+    build = import_file(BUILD_SCRIPT)
     text = build.render(build.read_features(shared_path("research/features.yaml")))
     assert text == FEATURES_FILE.read_text(encoding="utf-8"), (
         "ontology/features.ttl is stale: run python scripts/build_features.py"
@@ -174,9 +166,9 @@ def test_generator_output_is_the_committed_file(shared_path: Callable[[str], Pat
 
 
 def test_generator_check_mode_fails_on_a_stale_file(
-    shared_path: Callable[[str], Path], tmp_path: Path
+    shared_path: Callable[[str], Path], tmp_path: Path, import_file: Callable[[Path], ModuleType]
 ) -> None:
-    build = _build_script()
+    build = import_file(BUILD_SCRIPT)
     source = shared_path("research/features.yaml")
     stale = tmp_path / "features.ttl"
     stale.write_text(FEATURES_FILE.read_text(encoding="utf-8").replace("Entry into force", "X"))
