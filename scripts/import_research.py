@@ -443,6 +443,11 @@ class Sheet:
         parts = value if isinstance(value, list) else [value]
         return ", ".join(k.strip() for p in parts for k in re.split(r"[;,]", str(p)) if k.strip())
 
+    def source_clause(self, value: Any) -> str:
+        """Render source keys as the clause notes append after a status (', source s1, s2')."""
+        where = self.source_names(value)
+        return f", source {where}" if where else ""
+
     def provenance(
         self,
         node: URIRef,
@@ -747,12 +752,11 @@ class Sheet:
             else:
                 self.add(g_iri, DCTERMS.alternative, Literal(text, lang=lang))
             status = self.status(variant)
-            where = self.source_names(variant.get("source"))
             self.source_list(variant)
             self.note(
                 g_iri,
                 f"Title variant '{text}' ({variant.text('note') or 'no note'}): {status}"
-                + (f", source {where}" if where else ""),
+                + self.source_clause(variant.get("source")),
             )
             variant.finish()
             self.report.add("title_variants")
@@ -773,8 +777,8 @@ class Sheet:
             if root.has("short_title_status"):
                 status = self.status(root, "short_title_status")
                 self.source_list(root, "short_title_source")
-                where = self.source_names(root.data.get("short_title_source"))
-                self.note(g_iri, f"Short title: {status}" + (f", source {where}" if where else ""))
+                clause = self.source_clause(root.data.get("short_title_source"))
+                self.note(g_iri, f"Short title: {status}{clause}")
         status = root.get("title_status")
         if status is None:
             self.report.remark("no title_status: the instrument record is marked recalled")
@@ -1103,12 +1107,9 @@ class Sheet:
             self.add(node, MLA.reservation, Literal(f"{provision}: {summary}", lang="en"))
             status = self.status(entry)
             self.source_list(entry)
-            where = self.source_names(entry.data.get("source"))
+            clause = self.source_clause(entry.data.get("source"))
             self.note(
-                node,
-                f"Reservation or declaration on {provision} ({status}"
-                + (f", source {where}" if where else "")
-                + f"): {summary}",
+                node, f"Reservation or declaration on {provision} ({status}{clause}): {summary}"
             )
             entry.finish()
             self.report.add("japan.reservations_declarations")
@@ -1260,11 +1261,10 @@ class Sheet:
                 self.add(node, MLA.verification, STATUSES[status])
                 for source in sources:
                     self.add(node, MLA.source, source)
-                where = self.source_names(fact.get("source"))
                 self.note(
                     node,
                     f"Read from the fact sheet's {fact_path} ({fact_status}"
-                    + (f", source {where}" if where else "")
+                    + self.source_clause(fact.get("source"))
                     + f"): {reason}"
                     + (
                         f" Recorded as {status}: the item does not name this participant."
@@ -1321,13 +1321,12 @@ class Sheet:
             elif present == "unknown":
                 status = self.status(check)
                 self.source_list(check)
-                where = self.source_names(check.data.get("source"))
                 about = f" (feature {fid})" if fid else ""
                 self.note(
                     self.iri,
                     f"Clause check, {label}{about}: not known whether the instrument has it "
                     f"({status}"
-                    + (f", source {where}" if where else "")
+                    + self.source_clause(check.data.get("source"))
                     + ")."
                     + (f" {check.text('note')}" if check.has("note") else ""),
                 )
@@ -1478,11 +1477,10 @@ class Sheet:
             number = norm_space(as_text(sentence.require("n")))
             s_status = self.status(sentence)
             self.source_list(sentence)
-            where = self.source_names(sentence.data.get("source"))
             self.note(
                 node,
                 f"Sentence {number} ({s_status}"
-                + (f", source {where}" if where else "")
+                + self.source_clause(sentence.data.get("source"))
                 + f"): {norm_space(sentence.require('summary'))}",
             )
             sentence.finish()
@@ -1688,11 +1686,10 @@ class Sheet:
                 v_status = self.status(version, default=status)
                 v_sources = self.source_list(version) or sources
                 v_notes = version.text("notes")
-                where = self.source_names(version.data.get("source"))
                 self.note(
                     node,
                     f"Version {v_index} '{label}': {v_status}"
-                    + (f", source {where}" if where else "")
+                    + self.source_clause(version.data.get("source"))
                     + (f". {v_notes}" if v_notes else ""),
                 )
                 groups.append((version, label, v_index, v_status, v_sources))
