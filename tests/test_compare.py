@@ -30,6 +30,8 @@ from mla_kg.compare import (
 )
 from mla_kg.errors import InvalidParameter
 
+RESEARCH_DIR = Path(__file__).resolve().parents[1] / "research"
+
 THREE = ["eu-jp-mla", "eu-us-mla", "jp-us-mlat"]
 GROUP_ORDER = ["scope", "channels", "request", "refusal", "measures", "protection", "final"]
 
@@ -249,8 +251,8 @@ def test_one_row_per_feature_in_the_scheme_order(kg: KnowledgeGraph, three: Comp
     assert [group for group, _, _ in three.groups()] == GROUP_ORDER
 
 
-def test_rows_follow_features_yaml(three: Comparison, shared_path: Callable[[str], Path]) -> None:
-    document = yaml.safe_load(shared_path("research/features.yaml").read_text(encoding="utf-8"))
+def test_rows_follow_features_yaml(three: Comparison) -> None:
+    document = yaml.safe_load((RESEARCH_DIR / "features.yaml").read_text(encoding="utf-8"))
     expected = [feature for group in document["groups"].values() for feature in group]
     assert [row.id for row in three] == expected
 

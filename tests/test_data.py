@@ -23,7 +23,7 @@ from mla_kg.paths import DATA_DIR, FEATURES_FILE, ONTOLOGY_DIR, data_files
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "import_research.py"
-SHARED_FEATURES_YAML = REPO.parent / "shared" / "research" / "features.yaml"
+SHARED_FEATURES_YAML = REPO / "research" / "features.yaml"
 
 MLA = Namespace("https://w3id.org/mla-kg/ontology#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -311,10 +311,8 @@ def test_every_instrument_file_is_named_after_its_instrument() -> None:
 # --- the converter ------------------------------------------------------------------------------
 
 
-def test_regenerating_from_the_research_reproduces_data_byte_for_byte(
-    shared_dir: Path, tmp_path: Path
-) -> None:
-    research = shared_dir / "research"
+def test_regenerating_from_the_research_reproduces_data_byte_for_byte(tmp_path: Path) -> None:
+    research = REPO / "research"
     result = subprocess.run(
         [sys.executable, str(SCRIPT), str(research), "--out", str(tmp_path)],
         capture_output=True,
@@ -332,7 +330,7 @@ def test_regenerating_from_the_research_reproduces_data_byte_for_byte(
         fresh = (tmp_path / name).read_bytes()
         assert fresh == (DATA_DIR / name).read_bytes(), (
             f"data/{name} differs from a fresh conversion: regenerate with "
-            "`python scripts/import_research.py ../shared/research` (never edit data/ by hand)"
+            "`python scripts/import_research.py` (never edit data/ by hand)"
         )
 
 

@@ -1,4 +1,4 @@
-"""ontology/features.ttl says exactly what ../shared/research/features.yaml says.
+"""ontology/features.ttl says exactly what research/features.yaml says.
 
 Every feature id, label, group (a top concept, the feature ``skos:broader`` it), ``marks``
 and ``polarity`` is compared in both directions, and the scheme may hold nothing else. The
@@ -21,6 +21,8 @@ from rdflib.namespace import RDF, SH, SKOS
 from mla_kg.namespaces import FEAT, FEATURE_GROUP, FEATURE_SCHEME, MLA
 from mla_kg.paths import FEATURES_FILE
 
+RESEARCH_DIR = Path(__file__).resolve().parents[1] / "research"
+
 REPO = Path(__file__).resolve().parents[1]
 BUILD_SCRIPT = REPO / "scripts" / "build_features.py"
 
@@ -28,9 +30,9 @@ Features = dict[str, dict[str, dict[str, str]]]
 
 
 @pytest.fixture(scope="module")
-def features_yaml(shared_path: Callable[[str], Path]) -> Features:
-    """Return the ``groups`` mapping of ../shared/research/features.yaml."""
-    document = yaml.safe_load(shared_path("research/features.yaml").read_text(encoding="utf-8"))
+def features_yaml() -> Features:
+    """Return the ``groups`` mapping of research/features.yaml."""
+    document = yaml.safe_load((RESEARCH_DIR / "features.yaml").read_text(encoding="utf-8"))
     return document["groups"]
 
 
@@ -155,21 +157,19 @@ def test_comparison_catches_an_extra_concept_in_the_ttl(
     assert any("scope-criminal-proceedings: mla:marks" in problem for problem in problems)
 
 
-def test_generator_output_is_the_committed_file(
-    shared_path: Callable[[str], Path], import_file: Callable[[Path], ModuleType]
-) -> None:
+def test_generator_output_is_the_committed_file(import_file: Callable[[Path], ModuleType]) -> None:
     build = import_file(BUILD_SCRIPT)
-    text = build.render(build.read_features(shared_path("research/features.yaml")))
+    text = build.render(build.read_features(RESEARCH_DIR / "features.yaml"))
     assert text == FEATURES_FILE.read_text(encoding="utf-8"), (
         "ontology/features.ttl is stale: run python scripts/build_features.py"
     )
 
 
 def test_generator_check_mode_fails_on_a_stale_file(
-    shared_path: Callable[[str], Path], tmp_path: Path, import_file: Callable[[Path], ModuleType]
+    tmp_path: Path, import_file: Callable[[Path], ModuleType]
 ) -> None:
     build = import_file(BUILD_SCRIPT)
-    source = shared_path("research/features.yaml")
+    source = RESEARCH_DIR / "features.yaml"
     stale = tmp_path / "features.ttl"
     stale.write_text(FEATURES_FILE.read_text(encoding="utf-8").replace("Entry into force", "X"))
     assert build.main(["--source", str(source), "--output", str(stale), "--check"]) == 1

@@ -1,7 +1,7 @@
 """Who is bound by what, and when: EU membership and participation in the instruments.
 
 Asked of the bundled graph with SPARQL on both embedded engines (``any_kg``). Dates and statuses
-are compared with the fact sheets where they are at hand (../shared/research) and, for the dates
+are compared with the fact sheets where they are at hand (research/) and, for the dates
 the issue names, also with the values the sheets give today, so that a changed sheet shows up here.
 """
 
@@ -16,6 +16,8 @@ import yaml
 from rdflib import Literal, URIRef
 
 from mla_kg import KnowledgeGraph
+
+RESEARCH_DIR = Path(__file__).resolve().parents[1] / "research"
 
 MLA = "https://w3id.org/mla-kg/ontology#"
 INSTRUMENT = "https://w3id.org/mla-kg/id/instrument/"
@@ -84,8 +86,8 @@ def _date(row: dict[str, Any], key: str) -> dt.date | None:
     return None if value is None else value.toPython()
 
 
-def _sheet(shared_dir: Path, name: str) -> dict[str, Any]:
-    return yaml.safe_load((shared_dir / "research" / f"{name}.yaml").read_text(encoding="utf-8"))
+def _sheet(name: str) -> dict[str, Any]:
+    return yaml.safe_load((RESEARCH_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 # --- EU membership ---------------------------------------------------------------------------
@@ -107,8 +109,8 @@ def test_uk_withdrawal_and_end_of_transition(any_kg: KnowledgeGraph) -> None:
     assert row["status"] == URIRef(MLA + "recalled")
 
 
-def test_uk_dates_are_the_sheet_dates(any_kg: KnowledgeGraph, shared_dir: Path) -> None:
-    uk = _sheet(shared_dir, "membership")["former_member_states"][0]
+def test_uk_dates_are_the_sheet_dates(any_kg: KnowledgeGraph) -> None:
+    uk = _sheet("membership")["former_member_states"][0]
     row = _membership(any_kg, "GB")
     assert _date(row, "until") == uk["withdrawal"]["date"]
     assert _date(row, "boundUntil") == uk["transition_period_end"]["date"]
@@ -121,11 +123,11 @@ def test_uk_dates_are_the_sheet_dates(any_kg: KnowledgeGraph, shared_dir: Path) 
     assert SOURCE + "membership-s7" in sources, "withdrawal dates rest on CNMV (s7)"
 
 
-def test_croatia_joins_on_1_july_2013(any_kg: KnowledgeGraph, shared_dir: Path) -> None:
+def test_croatia_joins_on_1_july_2013(any_kg: KnowledgeGraph) -> None:
     row = _membership(any_kg, "HR")
     assert _date(row, "from") == dt.date(2013, 7, 1)
     assert "until" not in row
-    sheet = {m["state"]: m for m in _sheet(shared_dir, "membership")["member_states"]}
+    sheet = {m["state"]: m for m in _sheet("membership")["member_states"]}
     assert row["status"] == URIRef(MLA + sheet["HR"]["date_status"])
 
 
@@ -190,13 +192,13 @@ def test_membership_sheet_confirms_denmark_in_the_2000_convention(any_kg: Knowle
     ],
 )
 def test_japan_bound_by_multilateral_conventions(
-    any_kg: KnowledgeGraph, shared_dir: Path, instrument: str, date: dt.date, status: str
+    any_kg: KnowledgeGraph, instrument: str, date: dt.date, status: str
 ) -> None:
     row = _participation(any_kg, instrument, "JP")
     assert row["bound"] == Literal(True)
     assert _date(row, "from") == date
     assert row["status"] == URIRef(MLA + status)
-    eif = _sheet(shared_dir, instrument)["japan"]["entry_into_force_for_japan"]
+    eif = _sheet(instrument)["japan"]["entry_into_force_for_japan"]
     assert (eif["date"], eif["status"]) == (date, status), "the sheet changed: update this test"
 
 
@@ -254,9 +256,9 @@ BILATERAL = {
 
 @pytest.mark.parametrize("instrument", sorted(BILATERAL))
 def test_bilateral_parties_bound_from_entry_into_force(
-    any_kg: KnowledgeGraph, shared_dir: Path, instrument: str
+    any_kg: KnowledgeGraph, instrument: str
 ) -> None:
-    eif = _sheet(shared_dir, instrument)["entry_into_force"]
+    eif = _sheet(instrument)["entry_into_force"]
     for party in BILATERAL[instrument]:
         row = _participation(any_kg, instrument, party)
         assert row["bound"] == Literal(True)

@@ -1,11 +1,11 @@
-"""Every fact sheet of ../shared/research is in the graph, section by section, as the sheet says.
+"""Every fact sheet of research/ is in the graph, section by section, as the sheet says.
 
 Two kinds of checks. Against the bundled data (``data/*.ttl``): each article, paragraph and
 described point a sheet lists exists under the IRI the house rules give it and carries exactly the
 sheet's verification status. Against a fresh run of the converter: every top-level section of
 every sheet is consumed (nothing dropped silently), and the sections the model has no dedicated
 terms for (``clause_check``, ``japan``, ``sentences``, ``channels``, ``open_questions``) land where
-data/README.md says they do. The sheets are read from ../shared; without it the tests skip.
+data/README.md says they do. The sheets are read from the repository's research/ folder.
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ from rdflib.namespace import RDF
 
 from mla_kg.paths import data_files
 
+RESEARCH_DIR = Path(__file__).resolve().parents[1] / "research"
+
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "import_research.py"
 MLA = Namespace("https://w3id.org/mla-kg/ontology#")
 INSTRUMENT = "https://w3id.org/mla-kg/id/instrument/"
 STATE = "https://w3id.org/mla-kg/id/state/"
-#: Files of ../shared/research that are not instrument fact sheets.
-NOT_INSTRUMENT_SHEETS = {"features.yaml", "membership.yaml"}
+#: Files of research/ that are not instrument fact sheets.
+NOT_INSTRUMENT_SHEETS = {"features.yaml", "membership.yaml", "curation.yaml"}
 
 DATA = Graph()
 for _path in data_files():
@@ -46,9 +48,9 @@ def _converter() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def research(shared_dir: Path) -> Path:
+def research() -> Path:
     """Return the research folder of ../shared."""
-    return shared_dir / "research"
+    return RESEARCH_DIR
 
 
 @pytest.fixture(scope="module")
