@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RESEARCH_DIR = REPO_ROOT / "research"
@@ -150,6 +150,7 @@ PREFIXES = {
     "state": STATE,
     "source": SOURCE,
     "authority": AUTHORITY,
+    "prov": PROV,
 }
 
 ROMAN = re.compile(r"^[IVXLCDM]+$")
@@ -386,6 +387,7 @@ class Sheet:
         self.sources_graph = sources_graph
         self.report = Report()
         self.source_keys: dict[str, URIRef] = {}
+        self.copies: dict[URIRef, URIRef] = {}
         self.new_feature_ids: set[str] = set()
         self.research_record = SOURCE[f"research-{self.id}"]
         self.claim_count = 0
@@ -468,6 +470,8 @@ class Sheet:
         self.add(node, MLA.verification, STATUSES[status])
         for source in sources:
             self.add(node, MLA.source, source)
+            if source in self.copies:
+                self.add(node, PROV.wasDerivedFrom, self.copies[source])
         pinpoint = item.text("pinpoint")
         if pinpoint:
             self.add(node, MLA.pinpoint, Literal(pinpoint))
@@ -726,6 +730,38 @@ class Sheet:
         if seen_via:
             g.add((iri, MLA.note, Literal(f"Seen via: {seen_via}", lang="en")))
         g.add((iri, MLA.note, Literal(f"Cited by the fact sheet {self.id}", lang="en")))
+        copy = entry.sub("derived_from")
+        if copy is not None:
+            self.copies[iri] = self.add_copy_node(iri, copy)
+
+    def add_copy_node(self, record: URIRef, copy: Item) -> URIRef:
+        """Add the copy of an official record that was actually read (PROV).
+
+        A fact citing ``record`` is then ``prov:wasDerivedFrom`` this copy: the record is the
+        source, the copy is what the reader had in hand.
+        """
+        g = self.sources_graph
+        repository = copy.require("repository")
+        commit = copy.require("commit")
+        path = copy.require("path")
+        copy.finish()
+        node = URIRef(f"{record}/copy-read")
+        g.add((node, RDF.type, PROV.Entity))
+        g.add((node, RDF.type, MLA.Source))
+        g.add((node, RDF.type, MLA.NonOfficialSource))
+        title = f"Copy read of {record.rsplit('/', 1)[-1]}: {repository} at {commit}, {path}"
+        g.add((node, DCTERMS.title, Literal(title, lang="en")))
+        g.add(
+            (
+                node,
+                MLA.url,
+                Literal(
+                    f"https://github.com/{repository}/blob/{commit}/{path}", datatype=XSD.anyURI
+                ),
+            )
+        )
+        g.add((node, PROV.wasDerivedFrom, record))
+        return node
 
     def convert_instrument(self, root: Item) -> None:
         """Convert titles, short title, kind, parties and the instrument record's own status."""
