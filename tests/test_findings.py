@@ -232,7 +232,8 @@ def test_usual_grounds_also_in_japan_us_but_only_recalled_there(
 ) -> None:
     # Seed fn 86: the usual grounds are found "as well as in" the Japan-US treaty (Art 3(4)).
     # The research recalls political-offence and essential-interests grounds in Art 3(1) only,
-    # recalls no ne bis in idem ground, and has double criminality only as a candidate.
+    # recalls no ne bis in idem ground, and places double criminality in Art 3(1) only as a
+    # candidate (whether the treaty has such a ground is contested: see the next test).
     for feature in ("refusal-political-offence", "refusal-essential-interests"):
         cell = seed_comparison.cell(feature, JP_US)
         assert [p.citation for p in cell.pinpoints()] == ["Art 3(1)"], feature
@@ -240,11 +241,49 @@ def test_usual_grounds_also_in_japan_us_but_only_recalled_there(
     ne_bis = seed_comparison.cell("refusal-ne-bis-in-idem", JP_US)
     assert ne_bis.status == "absent" and ne_bis.recalled
     coercive = seed_comparison.cell("refusal-double-criminality-coercive", JP_US)
-    assert coercive.status == "unknown"
+    assert not coercive.provisions
     assert [p.citation for p in coercive.candidates] == ["Art 3(1)"]
     claims = _claims(kg, JP_US, "fn 86")
     assert len(claims) == 1 and str(claims[0]["source"]) == SEED
     assert "Art. 3(4)" in str(claims[0]["pinpoint"]) and "unverified" in str(claims[0]["check"])
+
+
+def test_japan_us_dual_criminality_is_contested_not_asserted(
+    kg: KnowledgeGraph, seed_comparison: Comparison
+) -> None:
+    # Issue 13: the data used to say a dual-criminality ground exists. Without the treaty text
+    # it is contested: a 2009 ministerial answer (seen in a reproduction) limits refusal for
+    # lack of dual criminality to compulsory measures; a member's 2004 committee statement says
+    # the treaty does not require dual criminality. Nothing about it may be above recalled, and
+    # the comparison must show the conflict with both sides and their sources.
+    coercive = seed_comparison.cell("refusal-double-criminality-coercive", JP_US)
+    assert coercive.status == "present" and coercive.recalled
+    assert coercive.verification == "recalled"
+    assert coercive.conflict
+    (claim,) = coercive.claims
+    assert "does not make dual criminality a condition" in claim.statement
+    assert claim.verification == "recalled"
+    assert "21 Apr 2004" in claim.pinpoint
+    note = next(text for _, _, c, text in seed_comparison.notes() if c is coercive)
+    assert "presence" in note and "contradicted by claim" in note
+    general = seed_comparison.cell("refusal-double-criminality-general", JP_US)
+    assert general.status == "absent" and general.recalled
+    # The three statements are claims with their sources: the member's website (recalled), the
+    # 2005 White Paper (official, and it does not name dual criminality), the 2009 answer
+    # (recalled, a reproduction of the minutes).
+    base = "https://w3id.org/mla-kg/id/source/jp-us-mlat-"
+    expected = {
+        "21 Apr 2004": (base + "s16", "recalled"),
+        "White Paper on Crime 2005": (base + "s8", "official"),
+        "10 Jun 2009": (base + "s18", "recalled"),
+    }
+    for pinpoint, (source, verification) in expected.items():
+        claims = _claims(kg, JP_US, pinpoint)
+        assert len(claims) == 1, pinpoint
+        assert claims[0]["source"] == source and claims[0]["verification"].endswith(verification)
+    (white_paper,) = _claims(kg, JP_US, "White Paper on Crime 2005")
+    assert "does not name dual criminality" in white_paper["check"]
+    assert "contradicts" not in white_paper  # consistent with either reading, contradicts neither
 
 
 def test_fiscal_and_military_offence_grounds_are_traditional_found_in_the_1959_convention(

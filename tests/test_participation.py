@@ -267,6 +267,32 @@ def test_bilateral_parties_bound_from_entry_into_force(
         assert row["mode"] == URIRef(MLA + "asParty")
 
 
+@pytest.mark.parametrize(
+    ("instrument", "day", "source"),
+    [("jp-us-mlat", dt.date(2006, 7, 21), "s15"), ("jp-cn-mlat", dt.date(2008, 11, 23), "s9")],
+)
+def test_japan_us_and_china_in_force_from_the_mofa_release_of_2009(
+    any_kg: KnowledgeGraph, instrument: str, day: dt.date, source: str
+) -> None:
+    # Issue 13: the MOFA press release of 15 Dec 2009 lists both dates (seen in the stored page);
+    # the participations of both parties are official from that day, citing that release.
+    for party in BILATERAL[instrument]:
+        row = _participation(any_kg, instrument, party)
+        assert _date(row, "from") == day
+        assert row["status"] == URIRef(MLA + "official")
+        sources = {
+            str(r["source"])
+            for r in any_kg.query(
+                SOURCES,
+                {
+                    "instrument": URIRef(INSTRUMENT + instrument),
+                    "participant": URIRef(STATE + party),
+                },
+            ).rows
+        }
+        assert sources == {SOURCE + f"{instrument}-{source}"}
+
+
 def test_japan_korea_treaty_dates(any_kg: KnowledgeGraph) -> None:
     row = _participation(any_kg, "jp-kr-mlat", "KR")
     assert _date(row, "from") == dt.date(2007, 1, 26)
