@@ -35,7 +35,7 @@ from mla_kg.legal_basis import (
 )
 
 if TYPE_CHECKING:
-    from mla_kg.store import KnowledgeGraph
+    from mla_kg.graph.store import GraphStore
 
 #: Features that say how a request travels.
 CHANNEL_FEATURES = (
@@ -486,7 +486,7 @@ def _cited(rows: Iterable[dict[str, Node]]) -> dict[str, list[Cited]]:
     return grouped
 
 
-def _features(kg: KnowledgeGraph) -> dict[str, tuple[str, str]]:
+def _features(kg: GraphStore) -> dict[str, tuple[str, str]]:
     """Return (label, group id) of every feature of the scheme, by feature id."""
     return {
         str(row["featureId"]): (str(row.get("label", row["featureId"])), str(row["groupId"]))
@@ -546,7 +546,7 @@ def _ground(
 
 
 def request_checklist(
-    kg: KnowledgeGraph,
+    kg: GraphStore,
     requesting: str,
     requested: str,
     measures: Sequence[str] = (),
@@ -599,7 +599,7 @@ def request_checklist(
 
 
 def _plan(
-    kg: KnowledgeGraph,
+    kg: GraphStore,
     basis: Basis,
     requesting: str,
     requested: str,
@@ -707,7 +707,7 @@ def _plan(
     )
 
 
-def _authorities(kg: KnowledgeGraph, instrument: str, state: str) -> list[Authority]:
+def _authorities(kg: GraphStore, instrument: str, state: str) -> list[Authority]:
     """Return the central authorities of the State under the instrument (competent ones if none)."""
     grouped: dict[Node, Authority] = {}
     for row in kg.run("checklist_authorities", instrument=instrument, state=state).rows:

@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal
 from rdflib.term import Node
 
-from mla_kg import queries
 from mla_kg.errors import InvalidParameter
+from mla_kg.graph import queries
 from mla_kg.namespaces import MLA, SOURCE
 
 if TYPE_CHECKING:
-    from mla_kg.store import KnowledgeGraph
+    from mla_kg.graph.store import GraphStore
 
 STATUSES = ("present", "absent", "unknown")
 VERIFICATIONS = ("official", "scholarly", "recalled")
@@ -777,7 +777,7 @@ def _tex(text: str) -> str:
     return "".join(_TEX_ESCAPES.get(ch, ch) for ch in text)
 
 
-def _resolve_instruments(kg: KnowledgeGraph, instruments: Iterable[str]) -> list[str]:
+def _resolve_instruments(kg: GraphStore, instruments: Iterable[str]) -> list[str]:
     """Return instrument ids for ids or IRIs (raise UnknownInstrument listing the known ids)."""
     ids = []
     by_iri = {str(kg.instrument_iri(i)): i for i in kg.instruments()}
@@ -788,7 +788,7 @@ def _resolve_instruments(kg: KnowledgeGraph, instruments: Iterable[str]) -> list
     return list(dict.fromkeys(ids))
 
 
-def _resolve_features(kg: KnowledgeGraph, features: Iterable[str]) -> list[str]:
+def _resolve_features(kg: GraphStore, features: Iterable[str]) -> list[str]:
     """Return feature ids for ids or IRIs (raise UnknownFeature listing the feature ids)."""
     prefix = "https://w3id.org/mla-kg/feature/"
     return [str(kg.feature_iri(str(f)))[len(prefix) :] for f in features]
@@ -881,7 +881,7 @@ SELECT DISTINCT ?group WHERE {
 """
 
 
-def _feature_groups(kg: KnowledgeGraph) -> set[str]:
+def _feature_groups(kg: GraphStore) -> set[str]:
     """Return the ids of the feature groups of the scheme (``refusal``, ``measures`` ...)."""
     prefix = "https://w3id.org/mla-kg/feature/group/"
     return {
@@ -932,7 +932,7 @@ def _digest(rows: Iterable[dict[str, Node]]) -> _InstrumentFacts:
 
 
 def _instrument_facts(
-    kg: KnowledgeGraph, ids: Sequence[str], feature_ids: Sequence[str] | None
+    kg: GraphStore, ids: Sequence[str], feature_ids: Sequence[str] | None
 ) -> dict[str, _InstrumentFacts]:
     """Return the cells of these instruments, built once per state of the graph.
 
@@ -971,7 +971,7 @@ def _own_copy(cell: Cell) -> Cell:
 
 
 def compare(
-    kg: KnowledgeGraph,
+    kg: GraphStore,
     instruments: Sequence[str] = DEFAULT_INSTRUMENTS,
     features: Sequence[str] | None = None,
     groups: Sequence[str] | None = None,
@@ -1190,7 +1190,7 @@ class InstrumentDiff:
 
 
 def diff(
-    kg: KnowledgeGraph,
+    kg: GraphStore,
     a: str,
     b: str,
     features: Sequence[str] | None = None,
@@ -1355,7 +1355,7 @@ class Outline:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
-def outline(kg: KnowledgeGraph, instrument: str) -> Outline:
+def outline(kg: GraphStore, instrument: str) -> Outline:
     """Return the articles of an instrument in order, with headings, subjects and statuses.
 
     :param kg: the knowledge graph.
@@ -1533,7 +1533,7 @@ class ModelProfile:
         return "\n".join(lines) + "\n"
 
 
-def model_profile(kg: KnowledgeGraph, instrument: str) -> ModelProfile:
+def model_profile(kg: GraphStore, instrument: str) -> ModelProfile:
     """Score an instrument on the improved vs traditional cooperation model (``model_profile``).
 
     The score is the share of improved markers among the improved and traditional markers the

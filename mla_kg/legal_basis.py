@@ -31,7 +31,7 @@ from rdflib.term import Node
 from mla_kg.errors import InvalidParameter
 
 if TYPE_CHECKING:
-    from mla_kg.store import KnowledgeGraph
+    from mla_kg.graph.store import GraphStore
 
 #: Verification statuses from strongest to weakest; a conclusion is as sure as its weakest fact.
 STATUSES = ("official", "scholarly", "recalled")
@@ -332,7 +332,7 @@ class LegalBases:
 class _Facts:
     """The instruments, participations and memberships of a graph, read once."""
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: GraphStore) -> None:
         self.instruments: dict[str, Instrument] = {}
         for row in kg.run("legal_bases").rows:
             instrument_id = str(row["instrumentId"])
@@ -633,20 +633,20 @@ def _binding(facts: _Facts, instrument: Instrument, state: str, on: datetime.dat
     )
 
 
-def _check_state(kg: KnowledgeGraph, code: str) -> str:
+def _check_state(kg: GraphStore, code: str) -> str:
     """Return the ISO code of a State of the graph (raising UnknownState listing the codes)."""
     iri = kg.state_iri(code)
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
 
 
-def state_labels(kg: KnowledgeGraph) -> dict[str, str]:
+def state_labels(kg: GraphStore) -> dict[str, str]:
     """Return the English name of every State (and the EU) by code."""
     rows = kg.run("state_labels").rows
     return {str(row["code"]): str(row["label"]) for row in rows}
 
 
 def legal_bases(
-    kg: KnowledgeGraph,
+    kg: GraphStore,
     requesting: str,
     requested: str,
     on: str | datetime.date | None = None,

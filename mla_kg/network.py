@@ -28,7 +28,7 @@ from mla_kg.errors import MlaKgError, UnsupportedFormat
 from mla_kg.legal_basis import RECALLED_MARK, status_name, weakest
 
 if TYPE_CHECKING:
-    from mla_kg.store import KnowledgeGraph
+    from mla_kg.graph.store import GraphStore
 
 #: Formats :func:`export` writes.
 EXPORT_FORMATS = ("graphml", "gexf", "json")
@@ -47,7 +47,7 @@ def _text(row: dict[str, Node], name: str) -> str:
     return "" if value is None else str(value)
 
 
-def participation_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
     """Return the participation network: States and the EU to instruments, States to the EU.
 
     Nodes are ``state:JP``, ``org:EU`` and ``instrument:eu-jp-mla`` with ``kind`` (state,
@@ -163,7 +163,7 @@ def participation_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     return graph
 
 
-def lineage_graph(kg: KnowledgeGraph) -> nx.DiGraph:
+def lineage_graph(kg: GraphStore) -> nx.DiGraph:
     """Return the norm-lineage DiGraph: later provision -> the provision it was modelled on.
 
     Nodes are provision IRIs with ``label`` (``eu-jp-mla Art 16``), ``instrument``, ``citation``
@@ -216,7 +216,7 @@ def lineage_graph(kg: KnowledgeGraph) -> nx.DiGraph:
     return graph
 
 
-def feature_sets(kg: KnowledgeGraph) -> dict[str, set[str]]:
+def feature_sets(kg: GraphStore) -> dict[str, set[str]]:
     """Return the features each instrument carries (provisions or presences), by instrument id."""
     sets: dict[str, set[str]] = defaultdict(set)
     for row in kg.run("feature_sets").rows:
@@ -257,7 +257,7 @@ class Similarity:
         }
 
 
-def similar(kg: KnowledgeGraph, instrument: str) -> list[Similarity]:
+def similar(kg: GraphStore, instrument: str) -> list[Similarity]:
     """Return every other instrument with features, most similar first (Jaccard of feature sets).
 
     :raises UnknownInstrument: listing the known ids.
@@ -286,7 +286,7 @@ def similar(kg: KnowledgeGraph, instrument: str) -> list[Similarity]:
     return sorted(ranked, key=lambda s: (-s.score, s.other))
 
 
-def similarity_matrix(kg: KnowledgeGraph) -> nx.Graph:
+def similarity_matrix(kg: GraphStore) -> nx.Graph:
     """Return a weighted graph of instruments, an edge per pair with Jaccard ``weight`` > 0."""
     sets = feature_sets(kg)
     graph = nx.Graph(name="mla-kg feature similarity")

@@ -37,8 +37,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from mla_kg import paths
 from mla_kg.errors import PushError
-from mla_kg.queries import check_iri
-from mla_kg.store import KnowledgeGraph
+from mla_kg.graph.embedded import open_engine
+from mla_kg.graph.queries import check_iri
+from mla_kg.graph.store import Store
 
 if TYPE_CHECKING:
     import httpx
@@ -196,10 +197,8 @@ def push_graph(
     target = str(check_iri(graph, "graph"))
     paths_ = [Path(file) for file in (bundled_files() if files is None else files)]
     # Step 1: parse everything before sending anything (LoadError names the file and line).
-    payloads = [
-        KnowledgeGraph(include_bundled=False, extra_files=[path]).serialize("nt") for path in paths_
-    ]
-    everything = KnowledgeGraph(include_bundled=False, extra_files=paths_)
+    payloads = [Store(open_engine("oxigraph"), [path]).serialize("nt") for path in paths_]
+    everything = Store(open_engine("oxigraph"), paths_)
     expected = len(everything)
     names = [path.name for path in paths_]
     staging = f"urn:mla-kg:staging:{uuid.uuid4()}"
