@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,9 @@ import networkx as nx
 from rdflib.term import Node
 
 from mla_kg.errors import MlaKgError, UnsupportedFormat
-from mla_kg.legal_basis import RECALLED_MARK, status_name, weakest
+from mla_kg.graph.results import add_source, fold_sourced
+from mla_kg.iris import local_name, slug
+from mla_kg.verification import RECALLED_MARK, status_name, weakest
 
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
@@ -36,12 +38,7 @@ EXPORT_FORMATS = ("graphml", "gexf", "json")
 NETWORK_FORMATS = (*EXPORT_FORMATS, "png")
 
 
-def _key(term: Node) -> str:
-    """Return the last path segment of an IRI (a source or instrument key)."""
-    return str(term).rstrip("/").rsplit("/", 1)[-1]
-
-
-def _text(row: dict[str, Node], name: str) -> str:
+def _text(row: Mapping[str, Node], name: str) -> str:
     """Return a row's value as text ('' when unbound)."""
     value = row.get(name)
     return "" if value is None else str(value)
@@ -65,39 +62,7 @@ def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
             graph.add_node(node, kind=kind, label=labels.get(code, code), code=code)
         return node
 
-    recorded: set[tuple[str, str]] = set()
-    participations: dict[Node, dict[str, Any]] = {}
-    for row in kg.run("participation").rows:
-        record = participations.setdefault(
-            row["participation"],
-            {
-                "instrument": _text(row, "instrumentId"),
-                "participant": _text(row, "participantCode"),
-                "bound": _text(row, "bound") in ("true", "1"),
-                "mode": _key(row["mode"]).rsplit("#", 1)[-1] if "mode" in row else "",
-                "from": _text(row, "from"),
-                "until": _text(row, "until"),
-                "verification": status_name(row.get("verification")),
-                "sources": [],
-            },
-        )
-        if "source" in row and _key(row["source"]) not in record["sources"]:
-            record["sources"].append(_key(row["source"]))
-    instruments: dict[str, dict[str, Any]] = {}
-    for row in kg.run("legal_bases").rows:
-        instrument_id = _text(row, "instrumentId")
-        info = instruments.setdefault(
-            instrument_id,
-            {
-                "kind": _text(row, "kind").rsplit("#", 1)[-1],
-                "title": _text(row, "shortTitle") or _text(row, "title"),
-                "entry_into_force": _text(row, "entryIntoForce"),
-                "verification": status_name(row.get("entryIntoForceStatus")),
-                "parties": set(),
-            },
-        )
-        if _text(row, "partyCode"):
-            info["parties"].add(_text(row, "partyCode"))
+    instruments = _instruments(kg)
     for instrument_id, info in instruments.items():
         graph.add_node(
             f"instrument:{instrument_id}",
@@ -107,7 +72,8 @@ def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
             instrument_kind=info["kind"],
             entry_into_force=info["entry_into_force"],
         )
-    for record in participations.values():
+    recorded: set[tuple[str, str]] = set()
+    for record in fold_sourced(kg.run("participation").rows, "participation", _participation):
         recorded.add((record["instrument"], record["participant"]))
         graph.add_edge(
             actor(record["participant"]),
@@ -134,23 +100,7 @@ def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
                 verification=info["verification"],
                 sources="",
             )
-    memberships: dict[Node, dict[str, Any]] = {}
-    for row in kg.run("memberships").rows:
-        record = memberships.setdefault(
-            row["membership"],
-            {
-                "member": _text(row, "memberCode"),
-                "organisation": _text(row, "organisationCode"),
-                "from": _text(row, "from"),
-                "until": _text(row, "until"),
-                "bound_until": _text(row, "boundUntil"),
-                "verification": status_name(row.get("verification")),
-                "sources": [],
-            },
-        )
-        if "source" in row and _key(row["source"]) not in record["sources"]:
-            record["sources"].append(_key(row["source"]))
-    for record in memberships.values():
+    for record in fold_sourced(kg.run("memberships").rows, "membership", _membership):
         graph.add_edge(
             actor(record["member"]),
             actor(record["organisation"]),
@@ -161,6 +111,51 @@ def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
             **{key: record[key] for key in ("from", "until", "bound_until", "verification")},
         )
     return graph
+
+
+def _participation(row: Mapping[str, Node]) -> dict[str, Any]:
+    """Return a participation record from the first row of it."""
+    return {
+        "instrument": _text(row, "instrumentId"),
+        "participant": _text(row, "participantCode"),
+        "bound": _text(row, "bound") in ("true", "1"),
+        "mode": local_name(slug(row["mode"])) if "mode" in row else "",
+        "from": _text(row, "from"),
+        "until": _text(row, "until"),
+        "verification": status_name(row.get("verification")),
+    }
+
+
+def _membership(row: Mapping[str, Node]) -> dict[str, Any]:
+    """Return a membership record from the first row of it."""
+    return {
+        "member": _text(row, "memberCode"),
+        "organisation": _text(row, "organisationCode"),
+        "from": _text(row, "from"),
+        "until": _text(row, "until"),
+        "bound_until": _text(row, "boundUntil"),
+        "verification": status_name(row.get("verification")),
+    }
+
+
+def _instruments(kg: GraphStore) -> dict[str, dict[str, Any]]:
+    """Return each instrument's kind, title, entry into force and contracting parties."""
+    instruments: dict[str, dict[str, Any]] = {}
+    for row in kg.run("legal_bases").rows:
+        instrument_id = _text(row, "instrumentId")
+        info = instruments.setdefault(
+            instrument_id,
+            {
+                "kind": local_name(_text(row, "kind")),
+                "title": _text(row, "shortTitle") or _text(row, "title"),
+                "entry_into_force": _text(row, "entryIntoForce"),
+                "verification": status_name(row.get("entryIntoForceStatus")),
+                "parties": set(),
+            },
+        )
+        if _text(row, "partyCode"):
+            info["parties"].add(_text(row, "partyCode"))
+    return instruments
 
 
 def lineage_graph(kg: GraphStore) -> nx.DiGraph:
@@ -178,7 +173,7 @@ def lineage_graph(kg: GraphStore) -> nx.DiGraph:
         for side in ("later", "earlier"):
             node = str(row[side])
             instrument = _text(row, f"{side}InstrumentId")
-            citation = _text(row, f"{side}Citation") or _key(row[side])
+            citation = _text(row, f"{side}Citation") or slug(row[side])
             if node not in graph:
                 graph.add_node(
                     node,
@@ -193,16 +188,9 @@ def lineage_graph(kg: GraphStore) -> nx.DiGraph:
             graph.add_edge(later, earlier, relation="modelledOn")
         if "claim" in row:
             claim = claims[(later, earlier)].setdefault(
-                row["claim"],
-                {
-                    "statement": _text(row, "statement"),
-                    "pinpoint": _text(row, "pinpoint"),
-                    "verification": status_name(row.get("verification")),
-                    "sources": [],
-                },
+                row["claim"], {**_claim(row), "sources": []}
             )
-            if "source" in row and _key(row["source"]) not in claim["sources"]:
-                claim["sources"].append(_key(row["source"]))
+            add_source(claim["sources"], row)
     for later, earlier, data in graph.edges(data=True):
         found = claims.get((later, earlier), {})
         data["claims"] = len(found)
@@ -214,6 +202,15 @@ def lineage_graph(kg: GraphStore) -> nx.DiGraph:
             weakest(c["verification"] for c in found.values()) if found else "recalled"
         )
     return graph
+
+
+def _claim(row: Mapping[str, Node]) -> dict[str, Any]:
+    """Return a lineage claim from the first row of it."""
+    return {
+        "statement": _text(row, "statement"),
+        "pinpoint": _text(row, "pinpoint"),
+        "verification": status_name(row.get("verification")),
+    }
 
 
 def feature_sets(kg: GraphStore) -> dict[str, set[str]]:

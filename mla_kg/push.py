@@ -33,7 +33,14 @@ from typing import TYPE_CHECKING, Annotated
 import pyoxigraph as ox
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from mla_kg import paths
 from mla_kg.errors import PushError
@@ -212,7 +219,7 @@ def push_graph(
                 f"cannot read graph <{target}> at {gsp_url} ({error}); nothing was uploaded. "
                 "Check the Graph Store URL and, if it needs them, --user and the password."
             ) from error
-        uploaded: list[str] = []
+        upload = _Upload(gsp_url, target, staging, names, payloads, expected, previous)
         progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -222,53 +229,83 @@ def push_graph(
         )
         with progress:
             task = progress.add_task("staging", total=len(paths_) + 2)
-            step = "preparing the staging graph"
-            try:
-                store.delete(staging)
-                for name, payload in zip(names, payloads, strict=True):
-                    step = f"uploading {name}"
-                    progress.update(task, description=step)
-                    store.post(staging, payload)
-                    uploaded.append(name)
-                    progress.advance(task)
-                step = "checking the staging graph"
-                progress.update(task, description=step)
-                staged, _ = store.read(staging)
-                if staged != expected:
-                    raise _GraphStoreFailure(
-                        f"the staging graph holds {staged} triples, not the {expected} sent"
-                    )
-                progress.advance(task)
-            except _GraphStoreFailure as error:
-                raise PushError(
-                    f"push to <{target}> at {gsp_url} failed while {step}: {error}. "
-                    f"Uploaded to the staging graph before the failure: {_listing(uploaded)}. "
-                    f"The target graph was not touched (it still holds {previous} triples); "
-                    + _cleanup(store, staging),
-                    uploaded=uploaded,
-                ) from error
+            _stage(store, upload, progress, task)
             progress.update(task, description=f"replacing <{target}>")
-            try:
-                store.put(target, b"".join(payloads))
-                now, _ = store.read(target)
-                if now != expected:
-                    raise _GraphStoreFailure(
-                        f"the target graph holds {now} triples after the upload, not {expected}"
-                    )
-            except _GraphStoreFailure as error:
-                restored, state = _restore(store, target, backup, previous)
-                raise PushError(
-                    f"push to <{target}> at {gsp_url} failed while replacing the target graph: "
-                    f"{error}. Every file had reached the staging graph ({_listing(uploaded)}). "
-                    f"{state}; " + _cleanup(store, staging),
-                    uploaded=uploaded,
-                    target_unchanged=restored,
-                ) from error
+            _replace(store, upload, backup)
             progress.advance(task)
         cleanup = _cleanup(store, staging)
         if not cleanup.startswith("the staging graph was deleted"):
             console.print(f"[yellow]warning:[/yellow] {cleanup}")
     return PushReport(target=target, files=names, triples=expected, previous=previous)
+
+
+@dataclass
+class _Upload:
+    """One push: where it goes, what it sends, and what the target held before."""
+
+    gsp_url: str
+    target: str
+    staging: str
+    names: list[str]
+    payloads: list[bytes]
+    expected: int
+    previous: int
+    uploaded: list[str] = field(default_factory=list)
+
+
+def _stage(store: GraphStore, upload: _Upload, progress: Progress, task: TaskID) -> None:
+    """Upload every file to the staging graph and check it holds them all.
+
+    :raises PushError: saying where it failed; the target graph is untouched then.
+    """
+    step = "preparing the staging graph"
+    try:
+        store.delete(upload.staging)
+        for name, payload in zip(upload.names, upload.payloads, strict=True):
+            step = f"uploading {name}"
+            progress.update(task, description=step)
+            store.post(upload.staging, payload)
+            upload.uploaded.append(name)
+            progress.advance(task)
+        step = "checking the staging graph"
+        progress.update(task, description=step)
+        staged, _ = store.read(upload.staging)
+        if staged != upload.expected:
+            raise _GraphStoreFailure(
+                f"the staging graph holds {staged} triples, not the {upload.expected} sent"
+            )
+        progress.advance(task)
+    except _GraphStoreFailure as error:
+        raise PushError(
+            f"push to <{upload.target}> at {upload.gsp_url} failed while {step}: {error}. "
+            f"Uploaded to the staging graph before the failure: {_listing(upload.uploaded)}. "
+            f"The target graph was not touched (it still holds {upload.previous} triples); "
+            + _cleanup(store, upload.staging),
+            uploaded=upload.uploaded,
+        ) from error
+
+
+def _replace(store: GraphStore, upload: _Upload, backup: bytes | None) -> None:
+    """Replace the target graph with everything sent, restoring it if that fails.
+
+    :raises PushError: saying what the target holds now.
+    """
+    try:
+        store.put(upload.target, b"".join(upload.payloads))
+        now, _ = store.read(upload.target)
+        if now != upload.expected:
+            raise _GraphStoreFailure(
+                f"the target graph holds {now} triples after the upload, not {upload.expected}"
+            )
+    except _GraphStoreFailure as error:
+        restored, state = _restore(store, upload.target, backup, upload.previous)
+        raise PushError(
+            f"push to <{upload.target}> at {upload.gsp_url} failed while replacing the target "
+            f"graph: {error}. Every file had reached the staging graph "
+            f"({_listing(upload.uploaded)}). {state}; " + _cleanup(store, upload.staging),
+            uploaded=upload.uploaded,
+            target_unchanged=restored,
+        ) from error
 
 
 def _cleanup(store: GraphStore, staging: str) -> str:

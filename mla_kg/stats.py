@@ -25,9 +25,10 @@ from rdflib.term import Node
 
 from mla_kg.graph.store import GraphStore
 from mla_kg.namespaces import MLA
+from mla_kg.verification import VERIFICATIONS
 
 #: Verification statuses in the order they are shown; "none" counts subdivisions without one.
-STATUSES = ("official", "scholarly", "recalled", "none")
+STATUSES = (*VERIFICATIONS, "none")
 
 
 @dataclass

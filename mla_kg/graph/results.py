@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from mla_kg.graph.queries import render_term
+from mla_kg.iris import slug
 from mla_kg.namespaces import PREFIXES
 
 
@@ -146,4 +147,30 @@ class QueryResult:
         return "\n".join(lines) + "\n"
 
 
-__all__ = ["QueryResult", "language_tag", "new_graph", "normalise"]
+def add_source(sources: list[str], row: Mapping[str, Node]) -> None:
+    """Add the slug of a row's ``?source`` to a record's sources, once (rows repeat per source)."""
+    if "source" in row and slug(row["source"]) not in sources:
+        sources.append(slug(row["source"]))
+
+
+def fold_sourced(
+    rows: Iterable[Mapping[str, Node]],
+    by: str,
+    first: Callable[[Mapping[str, Node]], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Fold rows that repeat one record per source into the records, each with its ``sources``.
+
+    :param by: the variable naming the record (e.g. ``participation``); rows sharing it fold.
+    :param first: builds the record from its first row.
+    :returns: the records in the order they first appear.
+    """
+    records: dict[Node, dict[str, Any]] = {}
+    for row in rows:
+        record = records.get(row[by])
+        if record is None:
+            record = records[row[by]] = {**first(row), "sources": []}
+        add_source(record["sources"], row)
+    return list(records.values())
+
+
+__all__ = ["QueryResult", "add_source", "fold_sourced", "language_tag", "new_graph", "normalise"]
