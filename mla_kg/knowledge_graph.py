@@ -18,15 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from mla_kg import checklist, legal_basis, paths
 from mla_kg import compare as comparison
-from mla_kg.checklist import Offence, RequestChecklist
+from mla_kg import paths
 from mla_kg.compare import DEFAULT_INSTRUMENTS, Comparison, InstrumentDiff, ModelProfile, Outline
 from mla_kg.errors import LoadError
 from mla_kg.graph.embedded import open_engine
 from mla_kg.graph.remote import DEFAULT_TIMEOUT, RemoteBackend
 from mla_kg.graph.store import Engine, Store
-from mla_kg.legal_basis import LegalBases
+from mla_kg.planning import checklist, legal_basis
+from mla_kg.planning.checklist import Offence, RequestChecklist
+from mla_kg.planning.legal_basis import LegalBases
 
 
 class KnowledgeGraph(Store):
