@@ -26,6 +26,7 @@ from mla_kg.compare.render import MatrixRendering
 from mla_kg.errors import InvalidParameter
 from mla_kg.graph import queries
 from mla_kg.iris import mla_name, provision_key
+from mla_kg.namespaces import FEAT, FEATURE_GROUP
 
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
@@ -125,7 +126,7 @@ def resolve_instruments(kg: GraphStore, instruments: Iterable[str]) -> list[str]
 
 def _resolve_features(kg: GraphStore, features: Iterable[str]) -> list[str]:
     """Return feature ids for ids or IRIs (raise UnknownFeature listing the feature ids)."""
-    prefix = "https://w3id.org/mla-kg/feature/"
+    prefix = str(FEAT)
     return [str(kg.feature_iri(str(f)))[len(prefix) :] for f in features]
 
 
@@ -211,20 +212,12 @@ class _Facts:
         return self.cells
 
 
-_FEATURE_GROUPS = """
-SELECT DISTINCT ?group WHERE {
-  ?feature <http://www.w3.org/2004/02/skos/core#inScheme> <https://w3id.org/mla-kg/feature/scheme> ;
-           <http://www.w3.org/2004/02/skos/core#broader> ?group .
-}
-"""
-
-
 def _feature_groups(kg: GraphStore) -> set[str]:
     """Return the ids of the feature groups of the scheme (``refusal``, ``measures`` ...)."""
-    prefix = "https://w3id.org/mla-kg/feature/group/"
+    prefix = str(FEATURE_GROUP)
     return {
         str(r["group"])[len(prefix) :]
-        for r in kg.query(_FEATURE_GROUPS).rows
+        for r in kg.run("feature_groups").rows
         if str(r.get("group", "")).startswith(prefix)
     }
 
