@@ -236,12 +236,7 @@ def _as_party(instrument: Instrument, state: str, on: datetime.date) -> Binding:
             side=state,
         )
     if on < in_force:
-        return Binding(
-            False,
-            [],
-            why_not=f"{instrument.id} not yet in force on {on.isoformat()}: in force from "
-            f"{in_force.isoformat()} ({mark(instrument.entry_into_force_status)})",
-        )
+        return _not_yet_in_force(instrument, in_force, on)
     reasons = [
         Reason(
             f"{state} is a contracting party; {instrument.id} in force from {in_force.isoformat()}",
@@ -272,12 +267,7 @@ def _by_membership_alone(
             f"{on.isoformat()}: " + "; ".join(m.describe() for m in memberships),
         )
     if in_force is not None and on < in_force:
-        return Binding(
-            False,
-            [],
-            why_not=f"{instrument.id} not yet in force on {on.isoformat()}: in force from "
-            f"{in_force.isoformat()} ({mark(instrument.entry_into_force_status)})",
-        )
+        return _not_yet_in_force(instrument, in_force, on)
     reasons = [
         Reason(
             f"the {organisation} is a contracting party; {instrument.id} in force from "
@@ -294,6 +284,18 @@ def _by_membership_alone(
         )
     )
     return Binding(True, reasons, side=organisation)
+
+
+def _not_yet_in_force(
+    instrument: Instrument, in_force: datetime.date, on: datetime.date
+) -> Binding:
+    """Say that nothing binds on ``on``: the instrument enters into force later."""
+    return Binding(
+        False,
+        [],
+        why_not=f"{instrument.id} not yet in force on {on.isoformat()}: in force from "
+        f"{in_force.isoformat()} ({mark(instrument.entry_into_force_status)})",
+    )
 
 
 __all__ = ["Binding", "binding"]
