@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from mla_kg.server.limits import DEFAULT_MAX_BYTES, DEFAULT_WORKER_MEMORY_MB
+
 
 def _named_graphs(values: list[str]) -> dict[str, Path]:
     """Read ``--graph IRI=FILE`` options into files by graph IRI."""
@@ -34,6 +36,21 @@ def _named_graphs(values: list[str]) -> dict[str, Path]:
         check_readable(path)
         graphs[iri] = path
     return graphs
+
+
+def _require_sandbox() -> None:
+    """Exit with one line when a query worker could not install the network sandbox."""
+    from mla_kg.server.sandbox import SandboxUnavailable, probe
+
+    try:
+        probe()
+    except SandboxUnavailable as error:
+        print(
+            f"error: the query workers cannot be sandboxed ({error}); install libseccomp2 "
+            "(Linux), or start with --no-network-sandbox on a private network only",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1) from None
 
 
 def _refuse_invalid(files: list[Path]) -> None:
@@ -101,6 +118,21 @@ def serve(
             help="Let SERVICE call other endpoints (off: the server opens no connections)."
         ),
     ] = False,
+    network_sandbox: Annotated[
+        bool,
+        typer.Option(
+            help="Run queries in workers that cannot open network sockets (seccomp); "
+            "--no-network-sandbox only where the kernel offers no seccomp, and never in public."
+        ),
+    ] = True,
+    worker_memory: Annotated[
+        int,
+        typer.Option(help="Megabytes of address space a query worker may use (0: no cap).", min=0),
+    ] = DEFAULT_WORKER_MEMORY_MB,
+    max_bytes: Annotated[
+        int,
+        typer.Option(help="Most bytes in one query answer (cut there, with a marker).", min=1024),
+    ] = DEFAULT_MAX_BYTES,
     access_log: Annotated[
         bool, typer.Option(help="Write one JSON line per request to stderr.")
     ] = True,
@@ -110,6 +142,8 @@ def serve(
 
     from mla_kg.server.app import get_app
 
+    if network_sandbox and not allow_federation:
+        _require_sandbox()
     files = list(data or [])
     if files:
         _refuse_invalid(files)
@@ -125,6 +159,9 @@ def serve(
         max_rows=max_rows,
         workers=workers,
         allow_federation=allow_federation,
+        network_sandbox=network_sandbox,
+        memory_limit_mb=worker_memory or None,
+        max_bytes=max_bytes,
         public_url=public_url,
         pages=pages,
     )

@@ -57,6 +57,14 @@ from mla_kg.server import guard, protocol, results
 from mla_kg.server.access_log import AccessLogMiddleware
 from mla_kg.server.dataset import DUMPS, Dataset, build_dataset
 from mla_kg.server.discovery import Descriptions
+from mla_kg.server.limits import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT,
+    MAX_BODY_BYTES,
+    MAX_HEADER_BYTES,
+    MAX_URL_BYTES,
+)
 from mla_kg.server.protocol import ProtocolError
 from mla_kg.server.worker import (
     CompareJob,
@@ -68,14 +76,6 @@ from mla_kg.server.worker import (
 
 log = logging.getLogger("mla_kg.server")
 
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_ROWS = 10_000
-#: Longest URL (path and query string) accepted; longer GET queries should be POSTed.
-MAX_URL_BYTES = 8_192
-#: Largest total size of the request headers.
-MAX_HEADER_BYTES = 16_384
-#: Largest request body (a POSTed query).
-MAX_BODY_BYTES = 1_048_576
 PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 _BASE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?/(?:[A-Za-z0-9._~\-]+/)*\Z")
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
@@ -133,12 +133,24 @@ class Endpoint:
     :param timeout: seconds a query may run before its worker is killed.
     :param max_rows: the row cap of every answer.
     :param public_url: the server's base URL for links, or ``None`` to take it from requests.
+    :param max_bytes: the byte cap of every answer.
+    :param allow_federation: whether ``SERVICE`` may run (then the text check is skipped).
     """
 
-    def __init__(self, timeout: float, max_rows: int, public_url: str | None = None) -> None:
+    def __init__(
+        self,
+        timeout: float,
+        max_rows: int,
+        public_url: str | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        allow_federation: bool = False,
+    ) -> None:
         self.timeout = timeout
         self.max_rows = max_rows
         self.public_url = public_url
+        self.max_bytes = max_bytes
+        self.allow_federation = allow_federation
         self.pool: WorkerPool | None = None
         self.dataset: Dataset | None = None
 
@@ -329,6 +341,12 @@ async def sparql(request: Request) -> Response:
         return _describe(request, "sd")
     if guard.is_update(parsed.query):
         raise ProtocolError(403, protocol.READ_ONLY)
+    try:
+        guard.check_shape(parsed.query)
+    except guard.QueryTooComplex as error:
+        raise ProtocolError(400, str(error), "Query too complex") from None
+    if not endpoint.allow_federation:
+        guard.refuse_federation(parsed.query)
     request.state.sparql = {"query_chars": len(parsed.query)}
     job = SparqlJob(
         query=parsed.query,
@@ -552,7 +570,9 @@ def get_app(
     max_rows: int = DEFAULT_MAX_ROWS,
     workers: int | None = None,
     allow_federation: bool = False,
+    network_sandbox: bool = True,
     memory_limit_mb: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     public_url: str | None = None,
     pages: bool = True,
 ) -> Starlette:
@@ -575,7 +595,9 @@ def get_app(
         raise ValueError("timeout must be positive and max_rows at least 1")
     if public_url is not None and not public_url.endswith("/"):
         public_url += "/"
-    endpoint = Endpoint(timeout, max_rows, public_url)
+    endpoint = Endpoint(
+        timeout, max_rows, public_url, max_bytes=max_bytes, allow_federation=allow_federation
+    )
     files = tuple(Path(file) for file in data_files)
     graphs = {iri: Path(path) for iri, path in (named_graphs or {}).items()}
     size = workers or default_workers()
@@ -594,6 +616,7 @@ def get_app(
                 include_bundled=include_bundled,
                 memory_limit_mb=memory_limit_mb,
                 allow_federation=allow_federation,
+                network_sandbox=network_sandbox,
             )
             pool = WorkerPool(settings, size, timeout)
             await pool.start()

@@ -17,6 +17,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -31,15 +32,11 @@ import pyoxigraph as ox
 
 from mla_kg.errors import MlaKgError, QueryTimeout, UnknownInstrument
 from mla_kg.namespaces import PREFIXES
-from mla_kg.server import guard, protocol, results
+from mla_kg.server import guard, protocol, results, sandbox
 from mla_kg.server.protocol import ProtocolError
 
 log = logging.getLogger("mla_kg.server")
 
-FEDERATION_REFUSED = (
-    "SERVICE (federated query) is disabled: this endpoint never opens outbound connections. "
-    "Run the SERVICE part against the other endpoint yourself and combine the answers."
-)
 _STARTUP_SECONDS = 120.0
 
 
@@ -52,6 +49,8 @@ class WorkerSettings:
     :ivar include_bundled: whether the default graph holds the bundled data.
     :ivar memory_limit_mb: address-space limit of a worker, or ``None`` for none.
     :ivar allow_federation: whether ``SERVICE`` may run (off: the server opens no connections).
+    :ivar network_sandbox: whether each worker installs the network sandbox
+        (:mod:`mla_kg.server.sandbox`) before it loads data; never with ``allow_federation``.
     """
 
     quads_path: str
@@ -59,6 +58,7 @@ class WorkerSettings:
     include_bundled: bool = True
     memory_limit_mb: int | None = None
     allow_federation: bool = False
+    network_sandbox: bool = True
 
 
 @dataclass(frozen=True)
@@ -133,17 +133,29 @@ class Answer:
     title: str = ""
 
 
+def _graph_node(iri: str, parameter: str) -> Any:
+    """Return the pyoxigraph node of a graph IRI from the request, or a 400 naming it."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise ProtocolError(
+            400, f"{parameter}={iri!r} is not a valid IRI: {error}", "Bad graph IRI"
+        ) from None
+
+
 def _dataset(job: SparqlJob) -> dict[str, Any]:
     """Return the dataset arguments of ``Store.query`` for the protocol's graph parameters.
 
     A request that names any graph defines the whole dataset: naming only named graphs leaves
     the default graph empty, as the SPARQL 1.1 Protocol says.
+
+    :raises ProtocolError: 400 for a graph IRI pyoxigraph refuses.
     """
     if job.default_graphs is None and job.named_graphs is None:
         return {}
     return {
-        "default_graph": [ox.NamedNode(iri) for iri in job.default_graphs or ()],
-        "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs or ()],
+        "default_graph": [_graph_node(i, "default-graph-uri") for i in job.default_graphs or ()],
+        "named_graphs": [_graph_node(i, "named-graph-uri") for i in job.named_graphs or ()],
     }
 
 
@@ -169,16 +181,15 @@ class Engine:
     def _query(
         self, text: str, bindings: Sequence[tuple[str, results.Term]], **dataset: Any
     ) -> Any:
-        """Run one query after the federation check; syntax errors become 400s."""
+        """Run one query after the shape check; syntax and engine errors become 4xx answers.
+
+        The friendly ``SERVICE`` check runs in the server (:func:`mla_kg.server.guard.
+        refuse_federation`); here the sandbox and :meth:`_engine_error` are what holds.
+        """
         try:
-            if not self.settings.allow_federation and guard.uses_federation(text):
-                raise ProtocolError(403, FEDERATION_REFUSED, "Federated query disabled")
-        except guard.FederationUnverifiable as error:
-            raise ProtocolError(
-                400,
-                f"the query mentions 'service' but cannot be parsed ({error}); SERVICE is "
-                "disabled here, so write the query without it",
-            ) from None
+            guard.check_shape(text)
+        except guard.QueryTooComplex as error:
+            raise ProtocolError(400, str(error), "Query too complex") from None
         try:
             substitutions = {ox.Variable(name): term.to_oxigraph() for name, term in bindings}
         except ValueError as error:
@@ -190,7 +201,18 @@ class Engine:
         except SyntaxError as error:
             raise ProtocolError(400, f"SPARQL syntax error: {error}", "Syntax error") from None
         except (OSError, ValueError, RuntimeError) as error:
-            raise ProtocolError(400, f"the query failed: {error}", "Query failed") from None
+            raise self._engine_error(error) from None
+
+    def _engine_error(self, error: Exception) -> ProtocolError:
+        """Turn an error the engine raised while running a query into the client's answer.
+
+        An ``OSError`` means the engine tried to open a connection, which only ``SERVICE``
+        does; in the sandbox that fails. The executing engine's own parse decided here, so a
+        query that slipped past the text check gets the same 403 as one it caught.
+        """
+        if isinstance(error, OSError) and not self.settings.allow_federation:
+            return guard.federation_refused()
+        return ProtocolError(400, f"the query failed: {error}", "Query failed")
 
     def _sparql(self, job: SparqlJob) -> Answer:
         """Run a protocol query and serialize its answer in the negotiated format."""
@@ -202,8 +224,8 @@ class Engine:
         )
         try:
             return self._serialize(answer, job)
-        except (OSError, ValueError, RuntimeError) as error:
-            raise ProtocolError(400, f"the query failed: {error}", "Query failed") from None
+        except (OSError, ValueError, RuntimeError) as error:  # results are computed lazily
+            raise self._engine_error(error) from None
 
     def _serialize(self, answer: Any, job: SparqlJob) -> Answer:
         """Collect at most ``max_rows`` results and serialize them."""
@@ -306,7 +328,16 @@ def _limit_memory(megabytes: int | None) -> None:
 
 
 def worker_main(connection: Connection, settings: WorkerSettings) -> None:
-    """Serve jobs from ``connection`` until it closes (the entry point of a worker process)."""
+    """Serve jobs from ``connection`` until it closes (the entry point of a worker process).
+
+    The network sandbox goes in first, before the worker reads data or a query.
+    """
+    if settings.network_sandbox and not settings.allow_federation:
+        try:
+            sandbox.install()
+        except sandbox.SandboxUnavailable as error:
+            connection.send(("failed", f"cannot install the network sandbox: {error}"))
+            return
     _limit_memory(settings.memory_limit_mb)
     try:
         store = ox.Store()
@@ -374,6 +405,28 @@ class Worker:
         self.connection.close()
 
 
+def describe_exit(exitcode: int | None) -> str:
+    """Say how a process ended, from its ``exitcode`` (negative: the signal that killed it)."""
+    if exitcode is None:
+        return "still running"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"killed by {name}"
+    return f"exit code {exitcode}"
+
+
+def job_summary(job: Job) -> str:
+    """Return a short, log-safe description of a job (a query's length and first characters)."""
+    if isinstance(job, SparqlJob):
+        return f"SPARQL query of {len(job.query)} characters: {job.query[:80]!r}"
+    if isinstance(job, RowsJob):
+        return f"{len(job.queries)} page queries"
+    return f"comparison of {', '.join(job.instruments)}"
+
+
 class WorkerDied(ProtocolError):
     """A worker stopped while answering (out of memory, or killed from outside)."""
 
@@ -403,6 +456,7 @@ class WorkerPool:
         self.timeout = timeout
         self.restarts = 0
         self.timeouts = 0
+        self.deaths = 0
         self._workers: set[Worker] = set()
         self._lock = threading.Lock()
         self._threads = ThreadPoolExecutor(size * 2 + 2, thread_name_prefix="mla-kg-pool")
@@ -454,11 +508,25 @@ class WorkerPool:
             return
         self._release(worker)
 
+    def _died(self, worker: Worker, job: Job) -> WorkerDied:
+        """Log why a worker stopped by itself (signal or exit code), retire it, return the error."""
+        worker.process.join(1)
+        cause = describe_exit(worker.process.exitcode)
+        log.warning(
+            "query worker %s died while answering (%s); job: %s",
+            worker.pid,
+            cause,
+            job_summary(job),
+        )
+        with self._lock:
+            self.deaths += 1
+        self._retire(worker)
+        return WorkerDied()
+
     def _call(self, worker: Worker, job: Job, timeout: float) -> Answer:
         """Send a job and wait for the answer (runs in a pool thread, so the loop stays free)."""
         if not worker.process.is_alive():
-            self._retire(worker)
-            raise WorkerDied()
+            raise self._died(worker, job)
         try:
             worker.connection.send(job)
             if worker.connection.poll(timeout):
@@ -466,10 +534,15 @@ class WorkerPool:
                 self._release(worker)
                 return answer
         except (EOFError, OSError):
-            self._retire(worker)
-            raise WorkerDied() from None
+            raise self._died(worker, job) from None
         with self._lock:
             self.timeouts += 1
+        log.warning(
+            "query worker %s killed after the %g s timeout; job: %s",
+            worker.pid,
+            timeout,
+            job_summary(job),
+        )
         self._retire(worker)
         raise QueryTimeout(timeout)
 
@@ -506,6 +579,7 @@ class WorkerPool:
             "idle": self._idle.qsize() if self._idle is not None else 0,
             "restarts": self.restarts,
             "timeouts": self.timeouts,
+            "deaths": self.deaths,
             "pids": sorted(worker.pid for worker in alive),
         }
 
