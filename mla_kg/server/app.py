@@ -45,7 +45,8 @@ import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -80,10 +81,7 @@ PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 _BASE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?/(?:[A-Za-z0-9._~\-]+/)*\Z")
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 _PAGE_QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-_CORS_HEADERS = [
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", results.TRUNCATED_HEADER.encode()),
-]
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
 
 
 def default_workers() -> int:
@@ -226,12 +224,14 @@ class Endpoint:
         accept: str | None = None,
     ) -> GraphAnswer:
         """Run a CONSTRUCT or DESCRIBE query and serialize it for the ``Accept`` header."""
-        job = SparqlJob(sparql, accept, self.max_rows, bindings=_bindings(bindings))
+        job = SparqlJob(
+            sparql, accept, self.max_rows, bindings=_bindings(bindings), max_bytes=self.max_bytes
+        )
         answer = await self.run(job)
         if answer.form != "GRAPH":
             raise ProtocolError(400, "graph() needs a CONSTRUCT or DESCRIBE query")
         return GraphAnswer(
-            answer.media_type, answer.body, answer.count, answer.truncated_at is not None
+            answer.media_type, answer.body, answer.count, answer.truncation is not None
         )
 
     async def compare(self, instrument_ids: Sequence[str]) -> dict[str, Any]:
@@ -352,6 +352,7 @@ async def sparql(request: Request) -> Response:
         query=parsed.query,
         accept=request.headers.get("accept"),
         max_rows=endpoint.max_rows,
+        max_bytes=endpoint.max_bytes,
         default_graphs=parsed.default_graphs,
         named_graphs=parsed.named_graphs,
         base_iri=f"{endpoint.base_url(request)}sparql",
@@ -364,12 +365,42 @@ async def sparql(request: Request) -> Response:
         )
         raise
     request.state.sparql.update(
-        {"form": answer.form, "results": answer.count, "truncated": answer.truncated_at}
+        {
+            "form": answer.form,
+            "results": answer.count,
+            "truncated": answer.truncation.cap if answer.truncation else None,
+        }
     )
     headers = {"Vary": "Accept"}
-    if answer.truncated_at is not None:
-        headers[results.TRUNCATED_HEADER] = results.truncation_note(answer.truncated_at)
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+    if answer.truncation is not None:
+        headers[results.TRUNCATED_HEADER] = answer.truncation.note()
+    return TimedResponse(
+        answer.body, media_type=answer.media_type, headers=headers, seconds=endpoint.timeout
+    )
+
+
+class TimedResponse(Response):
+    """A response sent within a time limit: a client reading too slowly is cut off.
+
+    Together with the worker's timeout, this bounds both producing and sending an answer.
+    """
+
+    def __init__(self, *args: Any, seconds: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send the answer, giving up after ``seconds``."""
+        try:
+            await asyncio.wait_for(super().__call__(scope, receive, send), self.seconds)
+        except TimeoutError:
+            log.info(
+                "stopped sending %d bytes to %s: not read within %g s",
+                len(self.body),
+                (scope.get("client") or ("?",))[0],
+                self.seconds,
+            )
+            scope.setdefault("state", {})["client_gone"] = True
 
 
 async def void(request: Request) -> Response:
@@ -441,43 +472,29 @@ async def ontology(request: Request) -> Response:
 # --- middleware ------------------------------------------------------------------------------
 
 
-class CorsMiddleware:
-    """Add CORS headers to every response, errors included, and answer preflight requests.
+class NoSniffMiddleware:
+    """Add ``X-Content-Type-Options: nosniff`` to every response, so no browser guesses a type.
 
-    The data is public and read-only, so any origin may read it; no credentials are involved.
+    An answer is data (results, RDF, error text); a browser that sniffed it as HTML could run
+    what a literal holds.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer a preflight, or pass the request on and add the headers to its answer."""
+        """Pass the request on and add the header to its answer."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
-        if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 204,
-                    "headers": [
-                        *_CORS_HEADERS,
-                        (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
-                        (b"access-control-allow-headers", b"Accept, Content-Type"),
-                        (b"access-control-max-age", b"86400"),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
-            return
 
-        async def send_with_cors(message: Message) -> None:
+        async def send_with_header(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *_CORS_HEADERS]}
+                headers = [h for h in message.get("headers", []) if h[0] != _NOSNIFF[0]]
+                message = {**message, "headers": [*headers, _NOSNIFF]}
             await send(message)
 
-        await self.app(scope, receive, send_with_cors)
+        await self.app(scope, receive, send_with_header)
 
 
 class _BodyTooLarge(Exception):
@@ -534,6 +551,11 @@ class GuardMiddleware:
 
         try:
             await self.app(scope, receive, send_noting)
+        except ClientDisconnect:
+            # A client that hangs up before its request is read is a normal event: nobody is
+            # left to answer, and the access log says so (status 499).
+            scope.setdefault("state", {})["client_gone"] = True
+            log.info("client hung up during %s %s", scope["method"], scope["path"])
         except Exception:
             log.error(
                 "unhandled error on %s %s\n%s",
@@ -653,7 +675,17 @@ def get_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(CorsMiddleware),  # outermost: errors get CORS headers too
+            # Outermost: errors get CORS headers too. The data is public and read-only, so
+            # any origin may read it; no credentials are involved.
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                allow_headers=["Accept", "Content-Type"],
+                expose_headers=[results.TRUNCATED_HEADER],
+                max_age=86400,
+            ),
+            Middleware(NoSniffMiddleware),
             Middleware(AccessLogMiddleware),
             Middleware(GuardMiddleware),
         ],

@@ -72,6 +72,7 @@ class SparqlJob:
     :ivar max_rows: the row (or triple) cap.
     :ivar base_iri: the base for relative IRIs in the query: the endpoint's own URL.
     :ivar bindings: terms bound to variables by substitution, for the pages.
+    :ivar max_bytes: the byte cap of the answer (``None``: none).
     """
 
     query: str
@@ -81,6 +82,7 @@ class SparqlJob:
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
     bindings: tuple[tuple[str, results.Term], ...] = ()
+    max_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ class Answer:
     :ivar body: the serialized answer.
     :ivar form: ``SELECT``, ``ASK`` or ``GRAPH`` (CONSTRUCT / DESCRIBE).
     :ivar count: rows or triples in the answer.
-    :ivar truncated_at: the cap when the answer was cut there.
+    :ivar truncated_at: the row cap when the answer was cut there.
+    :ivar truncation: why the answer was cut (row or byte cap), for the marker header.
     :ivar rows: for a :class:`RowsJob`, the rows of each query.
     :ivar data: for a :class:`CompareJob`, the comparison in its JSON contract.
     :ivar message: what went wrong, when ``status`` is an error.
@@ -127,10 +130,24 @@ class Answer:
     form: str = ""
     count: int = 0
     truncated_at: int | None = None
+    truncation: results.Truncation | None = None
     rows: list[list[dict[str, results.Term]]] = field(default_factory=list)
     data: Any = None
     message: str = ""
     title: str = ""
+
+
+def _answer(written: results.Written, media_type: str, form: str) -> Answer:
+    """Return the answer of a serialized SELECT or graph result."""
+    cut = written.truncation
+    return Answer(
+        media_type=media_type,
+        body=written.body,
+        form=form,
+        count=written.count,
+        truncated_at=cut.limit if cut is not None and cut.cap == "rows" else None,
+        truncation=cut,
+    )
 
 
 def _graph_node(iri: str, parameter: str) -> Any:
@@ -247,14 +264,8 @@ class Engine:
                     truncated_at = job.max_rows
                     break
                 rows.append(tuple(solution))  # in variable order; far faster than by name
-            body = results.select_body(variables, rows, media_type, truncated_at)
-            return Answer(
-                media_type=media_type,
-                body=body,
-                form="SELECT",
-                count=len(rows),
-                truncated_at=truncated_at,
-            )
+            written = results.write_select(variables, rows, media_type, truncated_at, job.max_bytes)
+            return _answer(written, media_type, "SELECT")
         media_type = protocol.negotiate(job.accept, protocol.GRAPH_TYPES)
         if media_type is None:
             raise protocol.not_acceptable(protocol.GRAPH_TYPES, "RDF graphs")
@@ -265,14 +276,8 @@ class Engine:
                 truncated_at = job.max_rows
                 break
             triples.append(triple)
-        body = results.graph_body(triples, media_type, truncated_at)
-        return Answer(
-            media_type=media_type,
-            body=body,
-            form="GRAPH",
-            count=len(triples),
-            truncated_at=truncated_at,
-        )
+        written = results.write_graph(triples, media_type, truncated_at, job.max_bytes)
+        return _answer(written, media_type, "GRAPH")
 
     def _rows(self, job: RowsJob) -> Answer:
         """Run the queries of a page and return their rows as plain terms."""
@@ -440,6 +445,10 @@ class WorkerDied(ProtocolError):
         self._init_args = ()
 
 
+class _IdleDeath(Exception):
+    """The worker picked for a job had died while idle; the job was not sent."""
+
+
 class WorkerPool:
     """A fixed number of query workers, each running one job at a time, with a hard timeout.
 
@@ -524,9 +533,13 @@ class WorkerPool:
         return WorkerDied()
 
     def _call(self, worker: Worker, job: Job, timeout: float) -> Answer:
-        """Send a job and wait for the answer (runs in a pool thread, so the loop stays free)."""
+        """Send a job and wait for the answer (runs in a pool thread, so the loop stays free).
+
+        :raises _IdleDeath: when the worker had died while idle (the job can go to another).
+        """
         if not worker.process.is_alive():
-            raise self._died(worker, job)
+            self._died(worker, job)
+            raise _IdleDeath()
         try:
             worker.connection.send(job)
             if worker.connection.poll(timeout):
@@ -546,7 +559,7 @@ class WorkerPool:
         self._retire(worker)
         raise QueryTimeout(timeout)
 
-    async def run(self, job: Job, timeout: float | None = None) -> Answer:
+    async def run(self, job: Job, timeout: float | None = None, attempt: int = 0) -> Answer:
         """Run a job on the next idle worker.
 
         :param job: the job.
@@ -567,7 +580,12 @@ class WorkerPool:
         # The thread owns the worker from here: it returns or replaces it even if this
         # coroutine is cancelled (a client that hangs up).
         future = self._loop.run_in_executor(self._threads, self._call, worker, job, timeout)
-        return await asyncio.shield(future)
+        try:
+            return await asyncio.shield(future)
+        except _IdleDeath:
+            if attempt >= self.size:
+                raise WorkerDied() from None
+            return await self.run(job, timeout, attempt + 1)  # the job never started
 
     def status(self) -> Mapping[str, Any]:
         """Return counts for ``/health``: workers alive, idle, restarted, timed out."""
