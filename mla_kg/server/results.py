@@ -207,6 +207,7 @@ def _tsv_value(term: Any) -> str:
     return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+_COMPACT = (",", ":")
 #: Room kept free under the byte cap for the end of an answer and its truncation marker.
 _MARKER_ROOM = 1_024
 
@@ -219,7 +220,9 @@ def _row_writer(variables: Sequence[str], media_type: str) -> Any:
 
         def json_term(term: Any) -> str:
             if term not in rendered:
-                rendered[term] = json.dumps(_json_term(term), ensure_ascii=False)
+                rendered[term] = json.dumps(
+                    _json_term(term), ensure_ascii=False, separators=_COMPACT
+                )
             return rendered[term]
 
         names = [json.dumps(var, ensure_ascii=False) for var in variables]
@@ -261,10 +264,14 @@ def _select_frame(
 ) -> tuple[str, str, str]:
     """Return (head, separator between rows, tail) of a SELECT answer."""
     if media_type == protocol.JSON_RESULTS:
-        head = '{"head":' + json.dumps({"vars": list(variables)}, ensure_ascii=False)
+        head = '{"head":' + json.dumps(
+            {"vars": list(variables)}, ensure_ascii=False, separators=_COMPACT
+        )
         tail = "]}"
         if truncation is not None:
-            tail += ',"truncated":' + json.dumps(truncation.member(), ensure_ascii=False)
+            tail += ',"truncated":' + json.dumps(
+                truncation.member(), ensure_ascii=False, separators=_COMPACT
+            )
         return head + ',"results":{"bindings":[', ",", tail + "}"
     if media_type == protocol.XML_RESULTS:
         variables_xml = "".join(f"<variable name={quoteattr(var)}/>" for var in variables)

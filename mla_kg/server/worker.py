@@ -343,6 +343,9 @@ def worker_main(connection: Connection, settings: WorkerSettings) -> None:
         except sandbox.SandboxUnavailable as error:
             connection.send(("failed", f"cannot install the network sandbox: {error}"))
             return
+    # An allocation past the memory cap aborts the engine; a backtrace would only take more
+    # memory and seconds (symbolizing) before the worker dies anyway.
+    os.environ["RUST_BACKTRACE"] = "0"
     _limit_memory(settings.memory_limit_mb)
     try:
         store = ox.Store()
@@ -435,14 +438,14 @@ def job_summary(job: Job) -> str:
 class WorkerDied(ProtocolError):
     """A worker stopped while answering (out of memory, or killed from outside)."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            503,
-            "the query worker stopped while answering (it may have run out of memory); "
-            "it has been replaced: narrow the query, or retry",
-            "Query worker stopped",
-        )
-        self._init_args = ()
+    def __init__(
+        self,
+        message: str = "the query worker stopped while answering (it may have run out of "
+        "memory); it has been replaced: narrow the query, or retry",
+        title: str = "Query worker stopped",
+    ) -> None:
+        super().__init__(503, message, title)
+        self._init_args = (message, title)
 
 
 class _IdleDeath(Exception):
@@ -520,7 +523,8 @@ class WorkerPool:
     def _died(self, worker: Worker, job: Job) -> WorkerDied:
         """Log why a worker stopped by itself (signal or exit code), retire it, return the error."""
         worker.process.join(1)
-        cause = describe_exit(worker.process.exitcode)
+        exitcode = worker.process.exitcode
+        cause = describe_exit(exitcode)
         log.warning(
             "query worker %s died while answering (%s); job: %s",
             worker.pid,
@@ -530,6 +534,13 @@ class WorkerPool:
         with self._lock:
             self.deaths += 1
         self._retire(worker)
+        limit = self.settings.memory_limit_mb
+        if limit and exitcode == -signal.SIGABRT:  # the engine aborts when an allocation fails
+            return WorkerDied(
+                f"the query needed more than the {limit} MB of memory a query worker may use, "
+                "and its worker was replaced: narrow the query (fewer or shorter values)",
+                "Query needs too much memory",
+            )
         return WorkerDied()
 
     def _call(self, worker: Worker, job: Job, timeout: float) -> Answer:
