@@ -14,7 +14,11 @@ from typing import Annotated
 
 import typer
 
-from mla_kg.server.limits import DEFAULT_MAX_BYTES, DEFAULT_WORKER_MEMORY_MB
+from mla_kg.server.limits import (
+    DEFAULT_CLIENT_QUERIES,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_WORKER_MEMORY_MB,
+)
 
 
 def _named_graphs(values: list[str]) -> dict[str, Path]:
@@ -133,6 +137,14 @@ def serve(
         int,
         typer.Option(help="Most bytes in one query answer (cut there, with a marker).", min=1024),
     ] = DEFAULT_MAX_BYTES,
+    client_queries: Annotated[
+        int,
+        typer.Option(
+            help="Most queries one client (address) may have running in the pool at once; "
+            "more get 429 (0: no cap). Bounded lookups do not count.",
+            min=0,
+        ),
+    ] = DEFAULT_CLIENT_QUERIES,
     access_log: Annotated[
         bool, typer.Option(help="Write one JSON line per request to stderr.")
     ] = True,
@@ -162,6 +174,7 @@ def serve(
         network_sandbox=network_sandbox,
         memory_limit_mb=worker_memory or None,
         max_bytes=max_bytes,
+        client_queries=client_queries,
         public_url=public_url,
         pages=pages,
     )

@@ -89,6 +89,7 @@ TITLES = {
     413: "Request too large",
     414: "URL too long",
     415: "Unsupported media type",
+    429: "Too many queries",
     431: "Request headers too large",
     503: "Service unavailable",
 }

@@ -20,6 +20,8 @@ import pytest
 from mla_kg.server import guard
 
 SIMPLE = "SELECT ?id WHERE { ?i <https://w3id.org/mla-kg/ontology#instrumentId> ?id }"
+#: Not a bounded lookup (ORDER BY), so it runs on the pool, not the lookup lane.
+POOLED = SIMPLE + " ORDER BY ?id"
 SPARQL_QUERY = {"Content-Type": "application/sparql-query"}
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 
@@ -125,7 +127,7 @@ def test_a_worker_death_is_logged_with_its_cause(capped):
     # The dead worker is found when a job reaches it; that job goes to the other worker.
     with httpx.Client(timeout=60) as client:
         statuses = [
-            client.get(capped.sparql, params={"query": SIMPLE}).status_code for _ in range(6)
+            client.get(capped.sparql, params={"query": POOLED}).status_code for _ in range(6)
         ]
     assert statuses == [200] * 6
     after = all_alive(capped)
