@@ -22,10 +22,11 @@ from starlette.requests import Request
 from mla_kg.errors import QueryTimeout, UnknownQuery
 from mla_kg.server import results
 from mla_kg.server.dataset import Dataset
+from mla_kg.server.engine import CompareJob, RowsJob, SparqlJob
 from mla_kg.server.lanes import ClientSlots, TooManyQueries, lookup_lane
 from mla_kg.server.limits import DEFAULT_CLIENT_QUERIES, DEFAULT_MAX_BYTES
 from mla_kg.server.protocol import ProtocolError
-from mla_kg.server.worker import CompareJob, RowsJob, SparqlJob, WorkerPool
+from mla_kg.server.worker import WorkerPool
 
 PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 _BASE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?/(?:[A-Za-z0-9._~\-]+/)*\Z")
