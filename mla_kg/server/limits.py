@@ -13,8 +13,10 @@ DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_BYTES = 33_554_432
 #: Address space a query worker may use, in megabytes (``RLIMIT_AS``).
 DEFAULT_WORKER_MEMORY_MB = 4_096
-#: Most expensive queries (those sent to a worker) one client may have running at once.
-DEFAULT_CLIENT_QUERIES = 2
+#: Most expensive queries (those sent to the pool) one client address may have running at once.
+#: Not lower: one address may be many people (a NAT, a proxy), and eight concurrent clients
+#: from one address is what the load test sends.
+DEFAULT_CLIENT_QUERIES = 8
 #: Longest URL (path and query string) accepted; longer GET queries should be POSTed.
 MAX_URL_BYTES = 8_192
 #: Largest total size of the request headers.

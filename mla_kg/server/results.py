@@ -1,9 +1,19 @@
-"""Query answers as bytes in the SPARQL 1.1 result formats and RDF syntaxes, with a row cap.
+"""Query answers as bytes in the SPARQL 1.1 result formats and RDF syntaxes, with row and byte caps.
 
-The endpoint caps every answer at ``max_rows`` rows (or triples). A capped answer says so in
-its body wherever the format has room for it: a ``"truncated"`` member in JSON results, a
-``<link>`` and a comment in XML results, a comment in Turtle, N-Triples and RDF/XML. The HTTP
-header ``MLA-KG-Truncated`` carries the same marker for every format (CSV, TSV, JSON-LD).
+The endpoint caps every answer at ``max_rows`` rows (or triples) and ``max_bytes`` bytes. A capped
+answer says so in its body wherever the format has room for it: a ``"truncated"`` member in JSON
+results, a ``<link>`` and a comment in XML results, a comment in Turtle, N-Triples and RDF/XML.
+The HTTP header ``MLA-KG-Truncated`` carries the same marker for every format (CSV, TSV, JSON-LD).
+
+Graphs (CONSTRUCT, DESCRIBE) are written by pyoxigraph's own serializer (Rust). SELECT results
+are written here, row by row, and not by ``QuerySolutions.serialize``: that method consumes the
+whole iterator and offers no way to stop after a number of rows or bytes, so it would produce an
+unbounded answer in full (the 268 MB ``CONCAT`` answer of the security review) before any cap
+could apply — the caps are the reason this module exists. Measured on 10,000 rows of three
+terms (a loaded two-core machine): JSON 79 ms in pyoxigraph against 378 ms here, XML 147 / 565,
+CSV 29 / 392, TSV 47 / 226. Answers of the size pages and lookups send (up to a few hundred
+rows) cost well under a millisecond either way. The row-by-row writer also lets the byte cap cut
+at a row boundary without serializing twice.
 
 >>> import pyoxigraph as ox
 >>> row = [ox.NamedNode("https://w3id.org/mla-kg/id/state/JP"), ox.Literal("Japan", language="en")]

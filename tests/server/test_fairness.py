@@ -23,7 +23,9 @@ SECONDS = 15.0
 
 
 def test_simple_queries_are_answered_while_four_clients_misbehave(start_server):
-    server = start_server("--workers", "2", "--timeout", "3", "--no-pages")
+    server = start_server(
+        "--workers", "2", "--timeout", "3", "--client-queries", "2", "--no-pages"
+    )  # fmt: skip
     stop = threading.Event()
     attack: Counter[int] = Counter()
 
