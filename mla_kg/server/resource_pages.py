@@ -42,7 +42,7 @@ from mla_kg.server.protocol import ProtocolError
 from mla_kg.server.results import Term
 
 if TYPE_CHECKING:
-    pass
+    from mla_kg.server.endpoint import Endpoint
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,6 +256,81 @@ def _breadcrumbs(iri: str, outline_rows: Sequence[Mapping[str, Term]]) -> list[t
     return list(reversed(chain))
 
 
+_VARY = {"Vary": "Accept"}
+_PAGE_QUERIES = (
+    "resource_properties",
+    "resource_incoming",
+    "resource_outline",
+    "resource_features",
+    "instrument_attestations",
+)
+
+
+async def _resource_rdf(endpoint: Endpoint, iri: str, media_type: str) -> Response:
+    """Send a resource's triples in an RDF syntax, or 404 when the graph has none."""
+    answer = await endpoint.graph(
+        endpoint.named_query("resource_triples"), {"resource": URIRef(iri)}, accept=media_type
+    )
+    if answer.count == 0:
+        return PlainTextResponse(
+            f"404 Not Found: the graph has no statements about {iri}\n",
+            status_code=404,
+            headers=_VARY,
+        )
+    return Response(answer.body, media_type=answer.media_type, headers=_VARY)
+
+
+async def _no_such_resource(endpoint: Endpoint, iri: str) -> Response:
+    """Render the 404 page of an IRI the graph says nothing about, with the instruments."""
+    try:
+        instruments = await _instruments(endpoint)
+    except ProtocolError:
+        instruments = []  # the page still says what is wrong without the list
+    return error_page(
+        404,
+        "No such resource",
+        f"The graph has no statements about {iri}. Check the spelling of the path, or "
+        "start from one of the pages below.",
+        suggestions=True,
+        instruments=instruments,
+    )
+
+
+def _render_resource(endpoint: Endpoint, iri: str, answers: list[list[Any]]) -> Response:
+    """Render the HTML page of a resource from the answers of :data:`_PAGE_QUERIES`."""
+    props_rows, incoming_rows, outline_rows, feature_rows, attestation_rows = answers
+    properties = _property_table(props_rows)
+    kinds = _kinds(properties)
+    by_property = {prop.value: values for prop, values in properties}
+    instrument = next((v.term.value for v in by_property.get(f"{_ONTOLOGY}inInstrument", [])), None)
+    verification = next(
+        (_status(v.term) for v in by_property.get(f"{_ONTOLOGY}verification", [])), None
+    )
+    shown_facts = _KEY_FACTS if "instrument" in kinds else ()
+    facts = [(name, by_property[name]) for name in shown_facts if name in by_property]
+    own_features = {_feature_entry(row) for row in feature_rows if row["subdivision"].value == iri}
+    response = render(
+        "resource.html",
+        iri=iri,
+        title=_title(properties, iri),
+        kinds=sorted(kinds),
+        properties=properties,
+        incoming=_incoming_table(incoming_rows),
+        outline=build_outline(outline_rows, feature_rows, iri),
+        facts=facts,
+        incomplete=_cut(endpoint, answers),
+        attestations=_attestations(attestation_rows),
+        breadcrumbs=_breadcrumbs(iri, outline_rows) if "subdivision" in kinds else [],
+        instrument=instrument,
+        own_features=sorted(own_features, key=lambda f: (f[2], f[1])),
+        verification=verification,
+        formats=protocol.GRAPH_TYPES,
+        page="resource",
+    )
+    response.headers.update(_VARY)
+    return response
+
+
 async def resource_page(request: Request) -> Response:
     """Serve a resource at its IRI's path: an HTML page, or RDF when Accept asks for it."""
     iri = resource_iri(request.url.path)
@@ -268,86 +343,26 @@ async def resource_page(request: Request) -> Response:
             suggestions=True,
         )
     chosen = protocol.negotiate(request.headers.get("accept"), RESOURCE_TYPES)
-    vary = {"Vary": "Accept"}
     if chosen is None:
         return PlainTextResponse(
             f"406 Not Acceptable: {iri} can be sent as {', '.join(RESOURCE_TYPES)}; "
             "ask for one of them in Accept\n",
             status_code=406,
-            headers=vary,
+            headers=_VARY,
         )
     endpoint = _endpoint(request)
-    binding = {"resource": URIRef(iri)}
     try:
         if chosen != protocol.HTML:
-            answer = await endpoint.graph(
-                endpoint.named_query("resource_triples"), binding, accept=chosen
-            )
-            if answer.count == 0:
-                return PlainTextResponse(
-                    f"404 Not Found: the graph has no statements about {iri}\n",
-                    status_code=404,
-                    headers=vary,
-                )
-            return Response(answer.body, media_type=answer.media_type, headers=vary)
-        names = (
-            "resource_properties",
-            "resource_incoming",
-            "resource_outline",
-            "resource_features",
-            "instrument_attestations",
-        )
+            return await _resource_rdf(endpoint, iri, chosen)
+        binding = {"resource": URIRef(iri)}
         answers = await endpoint.select_many(
-            [(endpoint.named_query(name), binding) for name in names], max_rows=100_000
+            [(endpoint.named_query(name), binding) for name in _PAGE_QUERIES], max_rows=100_000
         )
     except ProtocolError as error:
         return _protocol_error_page(error)
-    props_rows, incoming_rows, outline_rows, feature_rows, attestation_rows = answers
-    incomplete = _cut(endpoint, answers)
-    if not props_rows and not incoming_rows:
-        try:
-            instruments = await _instruments(endpoint)
-        except ProtocolError:
-            instruments = []  # the page still says what is wrong without the list
-        return error_page(
-            404,
-            "No such resource",
-            f"The graph has no statements about {iri}. Check the spelling of the path, or "
-            "start from one of the pages below.",
-            suggestions=True,
-            instruments=instruments,
-        )
-    properties = _property_table(props_rows)
-    kinds = _kinds(properties)
-    by_property = {prop.value: values for prop, values in properties}
-    instrument = next((v.term.value for v in by_property.get(f"{_ONTOLOGY}inInstrument", [])), None)
-    verification = next(
-        (_status(v.term) for v in by_property.get(f"{_ONTOLOGY}verification", [])), None
-    )
-    outline = build_outline(outline_rows, feature_rows, iri)
-    shown_facts = _KEY_FACTS if "instrument" in kinds else ()
-    facts = [(name, by_property[name]) for name in shown_facts if name in by_property]
-    own_features = {_feature_entry(row) for row in feature_rows if row["subdivision"].value == iri}
-    response = render(
-        "resource.html",
-        iri=iri,
-        title=_title(properties, iri),
-        kinds=sorted(kinds),
-        properties=properties,
-        incoming=_incoming_table(incoming_rows),
-        outline=outline,
-        facts=facts,
-        incomplete=incomplete,
-        attestations=_attestations(attestation_rows),
-        breadcrumbs=_breadcrumbs(iri, outline_rows) if "subdivision" in kinds else [],
-        instrument=instrument,
-        own_features=sorted(own_features, key=lambda f: (f[2], f[1])),
-        verification=verification,
-        formats=protocol.GRAPH_TYPES,
-        page="resource",
-    )
-    response.headers.update(vary)
-    return response
+    if not answers[0] and not answers[1]:
+        return await _no_such_resource(endpoint, iri)
+    return _render_resource(endpoint, iri, answers)
 
 
 async def instruments_page(request: Request) -> Response:
