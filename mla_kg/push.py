@@ -7,8 +7,10 @@ known to be accepted:
 
 1. every file is parsed locally first: a broken file stops the push before anything is sent;
 2. the target graph is read (its triples are kept in memory, to restore it if need be);
-3. each file is POSTed, as N-Triples, into a fresh staging graph ``urn:mla-kg:staging:<uuid>``
-   (the progress bar counts these);
+3. the staging graph of this target (``urn:mla-kg:staging:<uuid5 of the target IRI>``) is
+   emptied — so a staging graph that a crashed earlier push left behind is cleaned up by the
+   next push to the same graph — and each file is POSTed into it as N-Triples (the progress bar
+   counts these);
 4. the staging graph is read back and its triples counted: they must equal the local count;
 5. the target is replaced by one PUT of all the data, then read back and counted again;
 6. the staging graph is deleted.
@@ -200,7 +202,7 @@ def push_graph(
     everything = Store(open_engine("oxigraph"), paths_)
     expected = len(everything)
     names = [path.name for path in paths_]
-    staging = f"urn:mla-kg:staging:{uuid.uuid4()}"
+    staging = staging_graph(target)
     console = console or Console(stderr=True)
     with _client(user, password, auth, timeout) as client:
         store = GraphStore(gsp_url, client)
@@ -238,6 +240,17 @@ def push_graph(
         if not cleanup.startswith("the staging graph was deleted"):
             console.print(f"[yellow]warning:[/yellow] {cleanup}")
     return PushReport(target=target, files=names, triples=expected, previous=previous)
+
+
+def staging_graph(target: str) -> str:
+    """Return the staging graph of a push to ``target``.
+
+    The name is derived from the target rather than random: if a push dies after uploading
+    (the server went away, the machine crashed), the next push to the same graph empties the
+    same staging graph first, so nothing is left behind for good. Two pushes to one graph at the
+    same time would share it — they would race for the target graph anyway.
+    """
+    return f"urn:mla-kg:staging:{uuid.uuid5(uuid.NAMESPACE_URL, target)}"
 
 
 @dataclass

@@ -214,6 +214,10 @@ def test_a_server_stopped_mid_way_leaves_the_target_untouched(
     assert len(leftover) == 1 and leftover[0] in message  # named so the user can delete it
     uploaded = KnowledgeGraph(include_bundled=False, extra_files=bundled_files()[:2])
     assert len(triples(revived, leftover[0])) == len(uploaded)
+    # The next push to the same graph cleans the left-over staging graph up.
+    again = mla_kg(revived.push_args(graph=graph), {})
+    assert again.returncode == 0, again.stderr
+    assert staging_graphs(revived) == []
 
 
 def test_an_unreadable_file_stops_the_push_before_anything_is_sent(
