@@ -209,3 +209,36 @@ class PushError(MlaKgError):
         self.target_unchanged = target_unchanged
         super().__init__(message)
         self._init_args = (message, self.uploaded, target_unchanged)
+
+
+class OutputUnwritable(MlaKgError, OSError):
+    """The file given with ``-o/--output`` cannot be written; nothing was written.
+
+    :param path: the path given.
+    :param cause: why it cannot be written (missing folder, a directory, no permission).
+    """
+
+    def __init__(self, path: str | Path, cause: str) -> None:
+        self.path = str(path)
+        self.cause = cause
+        MlaKgError.__init__(
+            self,
+            f"cannot write {self.path}: {cause}; give -o a file in an existing, writable folder",
+        )
+        self._init_args = (path, cause)
+
+
+class MissingExtra(MlaKgError, ImportError):
+    """A command needs a package of an optional extra that is not installed.
+
+    :param module: the module that could not be imported.
+    :param extra: the extra of mla-kg that installs it.
+    :param needed_for: what needs it, in the user's words.
+    """
+
+    def __init__(self, module: str, extra: str, needed_for: str) -> None:
+        self.module = module
+        self.extra = extra
+        self.needed_for = needed_for
+        MlaKgError.__init__(self, f"{needed_for} needs {module}: pip install 'mla-kg[{extra}]'")
+        self._init_args = (module, extra, needed_for)

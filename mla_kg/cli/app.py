@@ -15,7 +15,7 @@ import typer
 
 from mla_kg import __version__
 from mla_kg.cli.output import console
-from mla_kg.errors import MlaKgError
+from mla_kg.errors import MissingExtra, MlaKgError
 from mla_kg.knowledge_graph import KnowledgeGraph
 
 
@@ -28,13 +28,28 @@ class _App(typer.Typer):
         except MlaKgError as error:
             console(stderr=True).print(f"error: {error}")
             sys.exit(error.exit_code)
+        except ModuleNotFoundError as error:
+            # A package of an optional extra is missing: name the extra, never a traceback.
+            extra = OPTIONAL_MODULES.get((error.name or "").partition(".")[0])
+            if extra is None:
+                raise
+            missing = MissingExtra(error.name or "", extra[0], extra[1])
+            console(stderr=True).print(f"error: {missing}")
+            sys.exit(missing.exit_code)
+
+
+#: Modules of optional extras, with the extra that installs each and what needs it.
+OPTIONAL_MODULES = {
+    "matplotlib": ("plot", "drawing a network as PNG"),
+    "uvicorn": ("server", "mla-kg serve"),
+    "starlette": ("server", "mla-kg serve"),
+}
 
 
 app = _App(
     name="mla-kg",
     help="Knowledge graph of mutual legal assistance instruments in criminal matters.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

@@ -7,13 +7,12 @@ instrument, feature or group id stops with a message listing the known ones (exi
 from __future__ import annotations
 
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from mla_kg.cli.app import app, graph
-from mla_kg.cli.output import emit, render
+from mla_kg.cli.output import OutputOption, emit, render
 from mla_kg.compare import compare, diff, model_profile, outline
 
 
@@ -78,9 +77,7 @@ def compare_command(
     group: GroupOption = None,
     feature: FeatureOption = None,
     format: Annotated[CompareFormat, typer.Option("--format", "-f")] = CompareFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Compare instruments feature by feature, grouped by dimension, with pinpoint citations.
 
@@ -112,9 +109,7 @@ def diff_command(
     group: GroupOption = None,
     feature: FeatureOption = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Show the features only A has, only B has, and both have (and where they differ)."""
     difference = diff(graph(ctx), a, b, features=feature, groups=group)
@@ -134,9 +129,7 @@ def outline_command(
     ctx: typer.Context,
     instrument: Annotated[str, typer.Argument(help="The instrument id.")],
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """List an instrument's articles in order with their paragraphs, points, headings, statuses."""
     structure = outline(graph(ctx), instrument)
@@ -153,9 +146,7 @@ def profile_command(
     ctx: typer.Context,
     instrument: Annotated[str, typer.Argument(help="The instrument id.")],
     format: Annotated[ProfileFormat, typer.Option("--format", "-f")] = ProfileFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Score an instrument on improved vs traditional cooperation, with the provisions behind it."""
     profile = model_profile(graph(ctx), instrument)

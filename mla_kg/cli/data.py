@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mla_kg.cli.app import RdfFormat, ResultFormat, TableOrJson, app, graph
-from mla_kg.cli.output import console
+from mla_kg.cli.output import OutputOption, console, emit_bytes
 from mla_kg.graph import queries
 from mla_kg.graph.results import QueryResult
 from mla_kg.graph.store import GraphStore
@@ -293,14 +293,7 @@ def _print_cooperation(kg: GraphStore, format: TableOrJson) -> None:
 def export(
     ctx: typer.Context,
     format: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.ttl,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Write the whole graph (ontology, features, shapes, data) as RDF."""
-    data = graph(ctx).serialize(format.value)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
+    emit_bytes(graph(ctx).serialize(format.value), output)
