@@ -14,10 +14,10 @@ not make the graph non-conforming.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-import logging
 from functools import cache
 from pathlib import Path
 
