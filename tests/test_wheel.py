@@ -237,26 +237,26 @@ def test_plain_install_serves_health(served: str) -> None:
 def test_plain_install_serves_the_comparison_download(served: str, installed: Installed) -> None:
     status, content_type, body = _get(served + "/compare?i=eu-jp-mla&i=eu-us-mla&format=csv")
     assert status == 200, body[:500]
-    if content_type.startswith("text/csv"):
-        # Where the server offers the download, it is byte for byte what the CLI writes.
-        cli = installed.run("mla-kg", "compare", "eu-jp-mla", "eu-us-mla", "-f", "csv")
-        assert cli.returncode == 0, cli.stderr
-        assert body.decode("utf-8") == cli.stdout
-    else:
-        # A server without downloads still answers the page itself.
-        assert content_type.startswith("text/html"), content_type
-        assert b"eu-us-mla" in body
+    if not content_type.startswith("text/csv"):
+        # Today the page ignores format= (issue 15, item 6: the server's part).
+        assert content_type.startswith("text/html") and b"eu-us-mla" in body, content_type
+        pytest.xfail("/compare does not offer format=csv yet (the server's part of issue 15)")
+    # The download is byte for byte what the command line writes.
+    cli = installed.run("mla-kg", "compare", "eu-jp-mla", "eu-us-mla", "-f", "csv")
+    assert cli.returncode == 0, cli.stderr
+    assert body.decode("utf-8") == cli.stdout
 
 
 def test_plain_install_answers_a_browser_at_sparql(served: str) -> None:
     status, content_type, body = _get(served + "/sparql", accept="text/html")
+    if status == 406:
+        # Today only RDF is offered (issue 15, item 5: the server's part).
+        assert b"text/turtle" in body
+        pytest.xfail("/sparql has no HTML page for a browser yet (the server's part of issue 15)")
     assert status == 200, body[:500]
-    if content_type.startswith("text/html"):
-        # The service described in words, with a way to the query page.
-        assert b"<html" in body.lower() and b'href="/' in body
-    else:
-        # A server without the HTML page answers the service description as RDF.
-        assert b"http://www.w3.org/ns/sparql-service-description#" in body
+    assert content_type.startswith("text/html"), content_type
+    # The service described in words, with a way to the query page.
+    assert b"<html" in body.lower() and b'href="/' in body
 
 
 def test_missing_plot_extra_is_one_line(installed: Installed) -> None:
