@@ -133,6 +133,26 @@ class UnknownFeature(MlaKgError, LookupError):
         self._init_args = (feature_id, self.known)
 
 
+class NotAMeasure(UnknownFeature):
+    """A feature of the scheme was given where a measure (a feature of the measures group) is.
+
+    :param feature_id: the feature given.
+    :param group: the group the feature belongs to.
+    :param measures: the feature ids of the measures group.
+    """
+
+    def __init__(self, feature_id: str, group: str, measures: Iterable[str]) -> None:
+        self.feature_id = feature_id
+        self.group = group
+        self.known = sorted(measures)
+        MlaKgError.__init__(
+            self,
+            f"{feature_id!r} is a known feature of the {group!r} group, not a measure that can "
+            f"be asked for; measures: {_listing(self.known)}",
+        )
+        self._init_args = (feature_id, group, self.known)
+
+
 class QueryError(MlaKgError):
     """A SPARQL query is malformed or failed in the engine."""
 

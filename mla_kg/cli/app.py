@@ -15,7 +15,7 @@ import typer
 
 from mla_kg import __version__
 from mla_kg.cli.output import console
-from mla_kg.errors import MissingExtra, MlaKgError
+from mla_kg.errors import MissingExtra, MlaKgError, RemoteEndpointError
 from mla_kg.knowledge_graph import KnowledgeGraph
 
 
@@ -92,12 +92,38 @@ def graph(ctx: typer.Context) -> KnowledgeGraph:
     obj = ctx.ensure_object(dict)
     if "graph" not in obj:
         if obj.get("endpoint"):
-            obj["graph"] = KnowledgeGraph.remote(
+            remote = KnowledgeGraph.remote(
                 obj["endpoint"], graph=obj.get("graph_iri"), timeout=obj.get("timeout", 60.0)
             )
+            _refuse_empty(remote, obj["endpoint"], obj.get("graph_iri"))
+            obj["graph"] = remote
         else:
             obj["graph"] = KnowledgeGraph(backend=obj.get("backend", "oxigraph"))
     return obj["graph"]
+
+
+def _refuse_empty(remote: KnowledgeGraph, endpoint: str, graph_iri: str | None) -> None:
+    """Stop (exit 2) when the graph asked at the endpoint holds nothing.
+
+    An empty answer would otherwise read as "no instruments" or "0 triples", a negative fact
+    about the data rather than the sign of a wrong address.
+    """
+    if remote.query("ASK { ?s ?p ?o }").ask:
+        return
+    from mla_kg.push import DEFAULT_GRAPH
+
+    if graph_iri is None:
+        raise RemoteEndpointError(
+            endpoint,
+            "its default graph is empty",
+            "if the data was pushed to a named graph, add --graph IRI "
+            f"(`mla-kg push` writes to {DEFAULT_GRAPH} unless told otherwise)",
+        )
+    raise RemoteEndpointError(
+        endpoint,
+        f"the graph <{graph_iri}> is empty",
+        "check the IRI given with --graph (it must match the one given to `mla-kg push`)",
+    )
 
 
 def _version(show: bool) -> None:

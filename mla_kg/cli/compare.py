@@ -1,11 +1,12 @@
 """Commands ``mla-kg compare``, ``diff``, ``outline`` and ``profile``: instruments side by side.
 
-An unknown
-instrument, feature or group id stops with a message listing the known ones (exit 2).
+An unknown instrument, feature or group id stops with a message listing the known ones (exit 2).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated
 
@@ -14,6 +15,7 @@ import typer
 from mla_kg.cli.app import app, graph
 from mla_kg.cli.output import OutputOption, emit, render
 from mla_kg.compare import compare, diff, model_profile, outline
+from mla_kg.errors import InvalidParameter
 
 
 class CompareFormat(str, Enum):
@@ -57,6 +59,21 @@ FeatureOption = Annotated[
 ]
 
 
+# The library's keyword arguments, as the command line spells them.
+_OPTIONS = {"groups": "--group", "features": "--feature"}
+
+
+@contextmanager
+def _option_names() -> Iterator[None]:
+    """Report a bad filter value under its option (``--group``), not the library's keyword."""
+    try:
+        yield
+    except InvalidParameter as error:
+        if error.parameter not in _OPTIONS:
+            raise
+        raise InvalidParameter(_OPTIONS[error.parameter], error.value, error.expected) from None
+
+
 def _no_rows() -> None:
     """Stop with exit 1: the --feature and --group filters leave no feature."""
     typer.echo(
@@ -84,7 +101,8 @@ def compare_command(
     Each cell gives the provisions (marked † where only recalled), "absent" with its source,
     or "—" where the research says nothing.
     """
-    comparison = compare(graph(ctx), instruments, features=feature, groups=group)
+    with _option_names():
+        comparison = compare(graph(ctx), instruments, features=feature, groups=group)
     if not len(comparison):
         _no_rows()
     to_file = output is not None
@@ -112,7 +130,8 @@ def diff_command(
     output: OutputOption = None,
 ) -> None:
     """Show the features only A has, only B has, and both have (and where they differ)."""
-    difference = diff(graph(ctx), a, b, features=feature, groups=group)
+    with _option_names():
+        difference = diff(graph(ctx), a, b, features=feature, groups=group)
     if not difference.entries:
         _no_rows()
     if format is ReportFormat.json:
