@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mla_kg.cli.app import RdfFormat, ResultFormat, TableOrJson, app, graph
+from mla_kg.cli.display import Column, display_name, fit_table
 from mla_kg.cli.output import OutputOption, console, emit_bytes
 from mla_kg.errors import LoadError, QueryFileNotFound
 from mla_kg.graph import queries
@@ -23,15 +24,29 @@ from mla_kg.graph.store import GraphStore
 from mla_kg.namespaces import compact, compact_text
 
 
-def _cell(term: Node | None) -> Text:
+def _cell(term: Node | None) -> str:
     """Render a term for a table cell: prefixed names where possible, literals as text."""
     if term is None:
-        return Text("")
+        return ""
     if isinstance(term, URIRef):
-        return Text(compact(str(term)))
+        return display_name(str(term))
     if isinstance(term, BNode):
-        return Text(f"_:{term}")
-    return Text(str(term))
+        return f"_:{term}"
+    text = str(term)
+    words = text.split()
+    if words and all(word.startswith(("http://", "https://")) for word in words):
+        return " ".join(map(display_name, words))  # IRIs gathered into one literal
+    return text
+
+
+def _result_columns(result: QueryResult, cells: list[list[str]]) -> list[Column]:
+    """Return the columns of a result: sentences may wrap; an IRI beside its id may go."""
+    columns = []
+    for index, var in enumerate(result.vars):
+        prose = any(len(row[index]) > 40 and " " in row[index] for row in cells)
+        twin = any(var + suffix in result.vars for suffix in ("Id", "Code", "Label"))
+        columns.append(Column(var, prose=prose, optional=twin))
+    return columns
 
 
 def _print_result(result: QueryResult, format: ResultFormat) -> None:
@@ -49,10 +64,8 @@ def _print_result(result: QueryResult, format: ResultFormat) -> None:
         sys.stdout.write(result.graph.serialize(format=rdf_format))
         return
     if format is ResultFormat.table:
-        table = Table(*result.vars, show_lines=False)
-        for row in result.rows:
-            table.add_row(*(_cell(row.get(var)) for var in result.vars))
-        out.print(table)
+        cells = [[_cell(row.get(var)) for var in result.vars] for row in result.rows]
+        out.print(fit_table(_result_columns(result, cells), cells, out.width))
         out.print(f"{len(result.rows)} row(s)")
         return
     text = {
@@ -277,25 +290,30 @@ def stats(
         return
     out = console()
     out.print(f"{figures.triples} triples ({figures.backend})")
-    table = Table(
-        "instrument",
-        "kind",
-        "short title",
-        *(status if status != "none" else "no status" for status in STATUSES),
-        "subdivisions",
-        "features",
-        title="Subdivisions by verification status",
-    )
-    for instrument in figures.instruments:
-        table.add_row(
-            Text(instrument.id),
-            Text(instrument.kind),
-            Text(instrument.short_title or instrument.title),
-            *(Text(str(instrument.subdivisions[status])) for status in STATUSES),
-            Text(str(instrument.total_subdivisions)),
-            Text(str(instrument.features)),
-        )
-    out.print(table)
+    columns = [
+        Column("instrument"),
+        Column("kind", optional=True),
+        Column("short title", prose=True, optional=True),
+        *(
+            Column(status if status != "none" else "no status", optional=status == "none")
+            for status in STATUSES
+        ),
+        Column("total"),
+        Column("features"),
+    ]
+    rows = [
+        [
+            instrument.id,
+            instrument.kind,
+            instrument.short_title or instrument.title,
+            *(str(instrument.subdivisions[status]) for status in STATUSES),
+            str(instrument.total_subdivisions),
+            str(instrument.features),
+        ]
+        for instrument in figures.instruments
+    ]
+    title = "Subdivisions by verification status"
+    out.print(fit_table(columns, rows, out.width, title=title))
     out.print(
         f"features used: {figures.features_used} of {figures.features_in_scheme} in the scheme. "
         "Recalled facts are believed but not confirmed: check the official text before citing."

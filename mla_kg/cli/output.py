@@ -93,9 +93,14 @@ _DEFAULT_WIDTH = 160
 
 
 def console(stderr: bool = False) -> Console:
-    """Return a rich console that never reads markup or highlights data."""
+    """Return a rich console that never reads markup or highlights data.
+
+    Its width is the terminal's; on a pipe or file it is ``$COLUMNS`` where set, else wide
+    enough that nothing folds.
+    """
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else _PIPE_WIDTH
+    columns = os.environ.get("COLUMNS", "")
+    width = None if stream.isatty() else int(columns) if columns.isdigit() else _PIPE_WIDTH
     return Console(file=stream, width=width, highlight=False, markup=False, emoji=False)
 
 
