@@ -13,8 +13,9 @@ from typing import Annotated
 import typer
 
 from mla_kg.cli.app import app, graph
-from mla_kg.cli.output import OutputOption, emit, render
+from mla_kg.cli.output import OutputOption, console, emit, emit_bytes, render, width
 from mla_kg.compare import compare, diff, model_profile, outline
+from mla_kg.compare.render import comparison_download
 from mla_kg.errors import InvalidParameter
 
 
@@ -107,16 +108,11 @@ def compare_command(
         _no_rows()
     to_file = output is not None
     if format is CompareFormat.table:
-        text = render(comparison.to_rich(), to_file)
-    else:
-        text = {
-            CompareFormat.csv: comparison.to_csv,
-            CompareFormat.json: comparison.to_json,
-            CompareFormat.md: comparison.to_markdown,
-            CompareFormat.html: comparison.to_html,
-            CompareFormat.latex: comparison.to_latex,
-        }[format]()
-    emit(text, output)
+        emit(render(comparison.to_rich(width(to_file) or console().width), to_file), output)
+        return
+    # The same bytes the server sends for /compare?...&format=FORMAT.
+    body, _, _ = comparison_download(comparison, format.value)
+    emit_bytes(body, output)
 
 
 @app.command("diff")
