@@ -111,7 +111,14 @@ def matrix_table(
         for index in range(len(instruments))
     ]
     borders = 3 * (len(instruments) + 1) + 1
-    widths = _widths(instruments, columns, width - borders - _FEATURE_MIN)
+    # The feature column gets a third of the width (or what it needs), the instruments the rest;
+    # where that is too little for their citations, the feature column gives way first.
+    labels = [label for _, rows in groups for label, _ in rows] + [g for g, _ in groups]
+    natural = max((len(label) for label in labels), default=_FEATURE_MIN)
+    feature = min(natural, max(_FEATURE_MIN, (width - borders) // 3))
+    widths = _widths(instruments, columns, width - borders - feature)
+    if widths is None:
+        widths = _widths(instruments, columns, width - borders - _FEATURE_MIN)
     if widths is None:
         return _blocks(instruments, groups, width)
     feature_width = width - borders - sum(widths)
