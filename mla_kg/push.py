@@ -32,14 +32,6 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from mla_kg import paths
 from mla_kg.errors import PushError
@@ -49,6 +41,7 @@ from mla_kg.graph.store import Store
 
 if TYPE_CHECKING:
     import httpx
+    from rich.progress import Progress, TaskID
 
 #: The graph the data goes to when ``--graph`` is not given: the dataset's base IRI.
 DEFAULT_GRAPH = "https://w3id.org/mla-kg/"
@@ -240,6 +233,15 @@ def push_graph(
                 "Check the Graph Store URL and, if it needs them, --user and the password."
             ) from error
         upload = _Upload(gsp_url, target, staging, names, payloads, expected, previous)
+        # The progress bar loads only when pushing, so the other commands start faster.
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
