@@ -38,11 +38,10 @@ class _App(typer.Typer):
             sys.exit(missing.exit_code)
 
 
-#: Modules of optional extras, with the extra that installs each and what needs it.
+#: Modules of optional extras, with the extra that installs each and what needs it
+#: (``serve`` names its own packages: mla_kg/cli/serve.py).
 OPTIONAL_MODULES = {
     "matplotlib": ("plot", "drawing a network as PNG"),
-    "uvicorn": ("server", "mla-kg serve"),
-    "starlette": ("server", "mla-kg serve"),
 }
 
 
