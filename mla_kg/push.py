@@ -60,8 +60,23 @@ _COUNTABLE = {
 }
 
 
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_SD_SERVICE = ox.NamedNode("http://www.w3.org/ns/sparql-service-description#Service")
+
+
 class _GraphStoreFailure(Exception):
     """One Graph Store request failed; the message is the server's or the network's."""
+
+
+class NotAGraphStore(_GraphStoreFailure):
+    """The URL answers as a SPARQL query endpoint (a service description), not a Graph Store."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"{url} answers with a SPARQL service description, not a graph: it is a query "
+            "endpoint, not a Graph Store (`mla-kg serve` is read-only; give the Graph Store "
+            "URL of a writable store, e.g. Oxigraph's /store)"
+        )
 
 
 @dataclass
@@ -135,10 +150,14 @@ class GraphStore:
         if media not in _COUNTABLE:
             raise _GraphStoreFailure(f"the graph came back as {media or 'no content type'}")
         try:
-            count = sum(1 for _ in ox.parse(response.content, format=_COUNTABLE[media]))
+            triples = list(ox.parse(response.content, format=_COUNTABLE[media]))
         except SyntaxError as error:
             raise _GraphStoreFailure(f"the graph came back unreadable: {error}") from error
-        return count, response.content
+        if any(
+            t.predicate == _RDF_TYPE and t.object == _SD_SERVICE for t in triples
+        ):  # a SPARQL endpoint answered with its service description, not with the graph
+            raise NotAGraphStore(self.url)
+        return len(triples), response.content
 
     def post(self, graph: str, body: bytes) -> None:
         """Add N-Triples to ``graph``."""
@@ -208,6 +227,8 @@ def push_graph(
         store = GraphStore(gsp_url, client)
         try:
             previous, backup = store.read(target)
+        except NotAGraphStore as error:
+            raise PushError(f"cannot push: {error}; nothing was uploaded") from error
         except _GraphStoreFailure as error:
             raise PushError(
                 f"cannot read graph <{target}> at {gsp_url} ({error}); nothing was uploaded. "
@@ -290,11 +311,15 @@ def _stage(store: GraphStore, upload: _Upload, progress: Progress, task: TaskID)
             )
         progress.advance(task)
     except _GraphStoreFailure as error:
+        # Until the first upload succeeds the staging graph does not exist: nothing to clean.
+        cleanup = (
+            _cleanup(store, upload.staging) if upload.uploaded else "no staging graph was created."
+        )
         raise PushError(
             f"push to <{upload.target}> at {upload.gsp_url} failed while {step}: {error}. "
             f"Uploaded to the staging graph before the failure: {_listing(upload.uploaded)}. "
             f"The target graph was not touched (it still holds {upload.previous} triples); "
-            + _cleanup(store, upload.staging),
+            + cleanup,
             uploaded=upload.uploaded,
         ) from error
 

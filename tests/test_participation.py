@@ -317,3 +317,24 @@ def test_japan_act_binds_japan(any_kg: KnowledgeGraph) -> None:
     assert row["bound"] == Literal(True)
     assert "from" not in row
     assert row["status"] == URIRef(MLA + "official")
+
+
+def test_the_participation_query_gives_one_row_per_record(any_kg: KnowledgeGraph) -> None:
+    result = any_kg.run("participation")
+    records = [str(row["participation"]) for row in result.rows]
+    assert len(records) == len(set(records)) > 100
+    count = any_kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?p a mla:Participation }").rows[0]["n"]
+    assert len(records) == int(count)  # type: ignore[call-overload]
+    # A record's several sources, notes and reservations are all in its one row.
+    gb = next(
+        r for r in result.rows if str(r["participation"]).endswith("eu-jp-mla/participation/GB")
+    )
+    sources = any_kg.query(
+        "SELECT ?p ?s WHERE { ?p mla:source ?s }", {"p": gb["participation"]}
+    ).rows
+    assert sorted(str(gb["source"]).split()) == sorted(str(r["s"]) for r in sources)
+    assert len(sources) > 1 and str(gb["note"]).count(" | ") >= 1
+    jp = next(
+        r for r in result.rows if str(r["participation"]).endswith("budapest-2001/participation/JP")
+    )
+    assert str(jp["reservation"]).count(" | ") >= 3

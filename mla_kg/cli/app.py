@@ -15,7 +15,7 @@ import typer
 
 from mla_kg import __version__
 from mla_kg.cli.output import console
-from mla_kg.errors import MlaKgError
+from mla_kg.errors import MissingExtra, MlaKgError, RemoteEndpointError
 from mla_kg.knowledge_graph import KnowledgeGraph
 
 
@@ -28,13 +28,27 @@ class _App(typer.Typer):
         except MlaKgError as error:
             console(stderr=True).print(f"error: {error}")
             sys.exit(error.exit_code)
+        except ModuleNotFoundError as error:
+            # A package of an optional extra is missing: name the extra, never a traceback.
+            extra = OPTIONAL_MODULES.get((error.name or "").partition(".")[0])
+            if extra is None:
+                raise
+            missing = MissingExtra(error.name or "", extra[0], extra[1])
+            console(stderr=True).print(f"error: {missing}")
+            sys.exit(missing.exit_code)
+
+
+#: Modules of optional extras, with the extra that installs each and what needs it
+#: (``serve`` names its own packages: mla_kg/cli/serve.py).
+OPTIONAL_MODULES = {
+    "matplotlib": ("plot", "drawing a network as PNG"),
+}
 
 
 app = _App(
     name="mla-kg",
     help="Knowledge graph of mutual legal assistance instruments in criminal matters.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -77,12 +91,38 @@ def graph(ctx: typer.Context) -> KnowledgeGraph:
     obj = ctx.ensure_object(dict)
     if "graph" not in obj:
         if obj.get("endpoint"):
-            obj["graph"] = KnowledgeGraph.remote(
+            remote = KnowledgeGraph.remote(
                 obj["endpoint"], graph=obj.get("graph_iri"), timeout=obj.get("timeout", 60.0)
             )
+            _refuse_empty(remote, obj["endpoint"], obj.get("graph_iri"))
+            obj["graph"] = remote
         else:
             obj["graph"] = KnowledgeGraph(backend=obj.get("backend", "oxigraph"))
     return obj["graph"]
+
+
+def _refuse_empty(remote: KnowledgeGraph, endpoint: str, graph_iri: str | None) -> None:
+    """Stop (exit 2) when the graph asked at the endpoint holds nothing.
+
+    An empty answer would otherwise read as "no instruments" or "0 triples", a negative fact
+    about the data rather than the sign of a wrong address.
+    """
+    if remote.query("ASK { ?s ?p ?o }").ask:
+        return
+    from mla_kg.push import DEFAULT_GRAPH
+
+    if graph_iri is None:
+        raise RemoteEndpointError(
+            endpoint,
+            "its default graph is empty",
+            "if the data was pushed to a named graph, add --graph IRI "
+            f"(`mla-kg push` writes to {DEFAULT_GRAPH} unless told otherwise)",
+        )
+    raise RemoteEndpointError(
+        endpoint,
+        f"the graph <{graph_iri}> is empty",
+        "check the IRI given with --graph (it must match the one given to `mla-kg push`)",
+    )
 
 
 def _version(show: bool) -> None:

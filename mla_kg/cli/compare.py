@@ -1,20 +1,22 @@
 """Commands ``mla-kg compare``, ``diff``, ``outline`` and ``profile``: instruments side by side.
 
-An unknown
-instrument, feature or group id stops with a message listing the known ones (exit 2).
+An unknown instrument, feature or group id stops with a message listing the known ones (exit 2).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from mla_kg.cli.app import app, graph
-from mla_kg.cli.output import emit, render
+from mla_kg.cli.output import OutputOption, console, emit, emit_bytes, render, width
 from mla_kg.compare import compare, diff, model_profile, outline
+from mla_kg.compare.render import comparison_download
+from mla_kg.errors import InvalidParameter
 
 
 class CompareFormat(str, Enum):
@@ -58,6 +60,21 @@ FeatureOption = Annotated[
 ]
 
 
+# The library's keyword arguments, as the command line spells them.
+_OPTIONS = {"groups": "--group", "features": "--feature"}
+
+
+@contextmanager
+def _option_names() -> Iterator[None]:
+    """Report a bad filter value under its option (``--group``), not the library's keyword."""
+    try:
+        yield
+    except InvalidParameter as error:
+        if error.parameter not in _OPTIONS:
+            raise
+        raise InvalidParameter(_OPTIONS[error.parameter], error.value, error.expected) from None
+
+
 def _no_rows() -> None:
     """Stop with exit 1: the --feature and --group filters leave no feature."""
     typer.echo(
@@ -78,30 +95,24 @@ def compare_command(
     group: GroupOption = None,
     feature: FeatureOption = None,
     format: Annotated[CompareFormat, typer.Option("--format", "-f")] = CompareFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Compare instruments feature by feature, grouped by dimension, with pinpoint citations.
 
     Each cell gives the provisions (marked † where only recalled), "absent" with its source,
     or "—" where the research says nothing.
     """
-    comparison = compare(graph(ctx), instruments, features=feature, groups=group)
+    with _option_names():
+        comparison = compare(graph(ctx), instruments, features=feature, groups=group)
     if not len(comparison):
         _no_rows()
     to_file = output is not None
     if format is CompareFormat.table:
-        text = render(comparison.to_rich(), to_file)
-    else:
-        text = {
-            CompareFormat.csv: comparison.to_csv,
-            CompareFormat.json: comparison.to_json,
-            CompareFormat.md: comparison.to_markdown,
-            CompareFormat.html: comparison.to_html,
-            CompareFormat.latex: comparison.to_latex,
-        }[format]()
-    emit(text, output)
+        emit(render(comparison.to_rich(width(to_file) or console().width), to_file), output)
+        return
+    # The same bytes the server sends for /compare?...&format=FORMAT.
+    body, _, _ = comparison_download(comparison, format.value)
+    emit_bytes(body, output)
 
 
 @app.command("diff")
@@ -112,12 +123,11 @@ def diff_command(
     group: GroupOption = None,
     feature: FeatureOption = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Show the features only A has, only B has, and both have (and where they differ)."""
-    difference = diff(graph(ctx), a, b, features=feature, groups=group)
+    with _option_names():
+        difference = diff(graph(ctx), a, b, features=feature, groups=group)
     if not difference.entries:
         _no_rows()
     if format is ReportFormat.json:
@@ -134,9 +144,7 @@ def outline_command(
     ctx: typer.Context,
     instrument: Annotated[str, typer.Argument(help="The instrument id.")],
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """List an instrument's articles in order with their paragraphs, points, headings, statuses."""
     structure = outline(graph(ctx), instrument)
@@ -153,9 +161,7 @@ def profile_command(
     ctx: typer.Context,
     instrument: Annotated[str, typer.Argument(help="The instrument id.")],
     format: Annotated[ProfileFormat, typer.Option("--format", "-f")] = ProfileFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Score an instrument on improved vs traditional cooperation, with the provisions behind it."""
     profile = model_profile(graph(ctx), instrument)

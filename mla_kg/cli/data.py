@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,22 +15,38 @@ from rich.table import Table
 from rich.text import Text
 
 from mla_kg.cli.app import RdfFormat, ResultFormat, TableOrJson, app, graph
-from mla_kg.cli.output import console
+from mla_kg.cli.display import Column, display_name, fit_table
+from mla_kg.cli.output import OutputOption, console, emit_bytes
+from mla_kg.errors import LoadError, QueryFileNotFound
 from mla_kg.graph import queries
 from mla_kg.graph.results import QueryResult
 from mla_kg.graph.store import GraphStore
 from mla_kg.namespaces import compact, compact_text
 
 
-def _cell(term: Node | None) -> Text:
+def _cell(term: Node | None) -> str:
     """Render a term for a table cell: prefixed names where possible, literals as text."""
     if term is None:
-        return Text("")
+        return ""
     if isinstance(term, URIRef):
-        return Text(compact(str(term)))
+        return display_name(str(term))
     if isinstance(term, BNode):
-        return Text(f"_:{term}")
-    return Text(str(term))
+        return f"_:{term}"
+    text = str(term)
+    words = text.split()
+    if words and all(word.startswith(("http://", "https://")) for word in words):
+        return " ".join(map(display_name, words))  # IRIs gathered into one literal
+    return text
+
+
+def _result_columns(result: QueryResult, cells: list[list[str]]) -> list[Column]:
+    """Return the columns of a result: sentences may wrap; an IRI beside its id may go."""
+    columns = []
+    for index, var in enumerate(result.vars):
+        prose = any(len(row[index]) > 40 and " " in row[index] for row in cells)
+        twin = any(var + suffix in result.vars for suffix in ("Id", "Code", "Label"))
+        columns.append(Column(var, prose=prose, optional=twin))
+    return columns
 
 
 def _print_result(result: QueryResult, format: ResultFormat) -> None:
@@ -47,10 +64,8 @@ def _print_result(result: QueryResult, format: ResultFormat) -> None:
         sys.stdout.write(result.graph.serialize(format=rdf_format))
         return
     if format is ResultFormat.table:
-        table = Table(*result.vars, show_lines=False)
-        for row in result.rows:
-            table.add_row(*(_cell(row.get(var)) for var in result.vars))
-        out.print(table)
+        cells = [[_cell(row.get(var)) for var in result.vars] for row in result.rows]
+        out.print(fit_table(_result_columns(result, cells), cells, out.width))
         out.print(f"{len(result.rows)} row(s)")
         return
     text = {
@@ -77,15 +92,45 @@ def _parse_params(pairs: list[str]) -> dict[str, Any]:
     return params
 
 
-def _list_queries() -> None:
-    """Print the named queries with their parameters."""
+def _list_queries(format: ResultFormat) -> None:
+    """Print the named queries with their parameters (a table, or JSON/CSV/TSV to process)."""
+    named = sorted(queries.load_queries().items())
+    if format is not ResultFormat.table:
+        _print_query_list(named, format)
+        return
     table = Table("query", "parameters", "summary")
     for name, query in sorted(queries.load_queries().items()):
         params = ", ".join(
             f"{p.name} ({p.type_label}{'' if p.required else ', optional'})" for p in query.params
         )
-        table.add_row(Text(name), Text(params), Text(query.summary))
+        table.add_row(Text(name, no_wrap=True), Text(params), Text(query.summary))
     console().print(table)
+
+
+def _print_query_list(named: list[tuple[str, queries.NamedQuery]], format: ResultFormat) -> None:
+    """Print the named queries as JSON (name, summary, parameters) or as CSV/TSV rows."""
+    if format is ResultFormat.json:
+        listing = [
+            {
+                "name": name,
+                "summary": query.summary,
+                "parameters": [
+                    {"name": p.name, "type": p.type_label, "required": p.required}
+                    for p in query.params
+                ],
+            }
+            for name, query in named
+        ]
+        print(json.dumps({"queries": listing}, indent=2, ensure_ascii=False))
+        return
+    import csv
+
+    writer = csv.writer(
+        sys.stdout, delimiter="\t" if format is ResultFormat.tsv else ",", lineterminator="\n"
+    )
+    writer.writerow(["name", "parameters", "summary"])
+    for name, query in named:
+        writer.writerow([name, " ".join(p.name for p in query.params), query.summary])
 
 
 @app.command()
@@ -103,10 +148,14 @@ def query(
 ) -> None:
     """Run a named query or a .rq file; without a name, list the named queries."""
     if name_or_file is None:
-        _list_queries()
+        _list_queries(format)
         return
     path = Path(name_or_file)
-    if name_or_file.endswith(".rq") and path.is_file():
+    if name_or_file.endswith(".rq") or "/" in name_or_file:
+        # A path, not a name: say the file is missing rather than that no query has the name.
+        if not path.is_file():
+            what = "it is a directory" if path.is_dir() else "no such file"
+            raise QueryFileNotFound(name_or_file, what)
         named: str | queries.NamedQuery = queries.NamedQuery.from_path(path)
     else:
         named = name_or_file
@@ -115,6 +164,30 @@ def query(
     _print_result(result, format)
     if not result:
         raise typer.Exit(1)
+
+
+def _rdf_files(given: list[Path]) -> list[Path]:
+    """Return the files to validate: each file as given, each directory as its RDF files.
+
+    :raises LoadError: for a directory without RDF files (a file that is missing or of an
+        unknown type is reported by the loader).
+    """
+    from mla_kg.graph.files import RDF_INPUT_FORMATS
+
+    files: list[Path] = []
+    for path in given:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_INPUT_FORMATS
+        )
+        if not found:
+            raise LoadError(
+                path, None, f"a directory without RDF files ({', '.join(RDF_INPUT_FORMATS)})"
+            )
+        files += found
+    return files
 
 
 def _path_text(path: str | None) -> str:
@@ -133,7 +206,10 @@ def validate(
     ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="RDF files to validate with the ontology and bundled data."),
+        typer.Argument(
+            help="RDF files to validate with the ontology and bundled data; a directory "
+            "stands for the RDF files in it and its subdirectories (.ttl, .nt, .rdf, ...)."
+        ),
     ] = None,
     format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
     standalone: Annotated[
@@ -154,7 +230,15 @@ def validate(
         raise typer.BadParameter(
             "validate checks files; validate before `mla-kg push` instead", param_hint="--endpoint"
         )
-    report = run_validation(files, include_data=not standalone)
+    files = _rdf_files(files or [])
+    # Validation takes seconds: show that it is working, but only to a person at a terminal.
+    progress = (
+        console(stderr=True).status("validating against the shapes and QC checks…")
+        if sys.stderr.isatty()
+        else nullcontext()
+    )
+    with progress:
+        report = run_validation(files, include_data=not standalone)
     if format is TableOrJson.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -206,25 +290,30 @@ def stats(
         return
     out = console()
     out.print(f"{figures.triples} triples ({figures.backend})")
-    table = Table(
-        "instrument",
-        "kind",
-        "short title",
-        *(status if status != "none" else "no status" for status in STATUSES),
-        "subdivisions",
-        "features",
-        title="Subdivisions by verification status",
-    )
-    for instrument in figures.instruments:
-        table.add_row(
-            Text(instrument.id),
-            Text(instrument.kind),
-            Text(instrument.short_title or instrument.title),
-            *(Text(str(instrument.subdivisions[status])) for status in STATUSES),
-            Text(str(instrument.total_subdivisions)),
-            Text(str(instrument.features)),
-        )
-    out.print(table)
+    columns = [
+        Column("instrument"),
+        Column("kind", optional=True),
+        Column("short title", prose=True, optional=True),
+        *(
+            Column(status if status != "none" else "no status", optional=status == "none")
+            for status in STATUSES
+        ),
+        Column("total"),
+        Column("features"),
+    ]
+    rows = [
+        [
+            instrument.id,
+            instrument.kind,
+            instrument.short_title or instrument.title,
+            *(str(instrument.subdivisions[status]) for status in STATUSES),
+            str(instrument.total_subdivisions),
+            str(instrument.features),
+        ]
+        for instrument in figures.instruments
+    ]
+    title = "Subdivisions by verification status"
+    out.print(fit_table(columns, rows, out.width, title=title))
     out.print(
         f"features used: {figures.features_used} of {figures.features_in_scheme} in the scheme. "
         "Recalled facts are believed but not confirmed: check the official text before citing."
@@ -293,14 +382,7 @@ def _print_cooperation(kg: GraphStore, format: TableOrJson) -> None:
 def export(
     ctx: typer.Context,
     format: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.ttl,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Write the whole graph (ontology, features, shapes, data) as RDF."""
-    data = graph(ctx).serialize(format.value)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
+    emit_bytes(graph(ctx).serialize(format.value), output)

@@ -6,14 +6,13 @@ An unknown instrument stops with a message listing the known ids (exit 2).
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from typing import Annotated
 
 import typer
 
 from mla_kg.cli.app import app, graph
-from mla_kg.cli.output import OutputOption, emit
+from mla_kg.cli.output import OutputOption, emit, emit_bytes, replacing
 from mla_kg.errors import MlaKgError
 
 
@@ -59,19 +58,14 @@ def network_command(
     if format is NetworkFormat.png:
         if output is None:
             raise MlaKgError("a PNG needs a file: add -o FILE.png")
-        draw(network, output, view.value)
+        with replacing(output) as temporary:
+            draw(network, temporary, view.value)
         typer.echo(
             f"wrote {output}: {network.number_of_nodes()} nodes, {network.number_of_edges()} edges",
             err=True,
         )
         return
-    data = export(network, format.value)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
-        typer.echo(f"wrote {output}", err=True)
+    emit_bytes(export(network, format.value), output)
 
 
 @app.command("similar")

@@ -7,14 +7,17 @@ violations is refused with the report (exit 1).
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from mla_kg.cli.app import app
+from mla_kg.errors import MissingExtra
 from mla_kg.server.limits import (
     DEFAULT_CLIENT_QUERIES,
     DEFAULT_MAX_BYTES,
@@ -41,6 +44,63 @@ def _named_graphs(values: list[str]) -> dict[str, Path]:
         check_readable(path)
         graphs[iri] = path
     return graphs
+
+
+#: The packages ``serve`` runs on (in the default install; the ``server`` extra re-installs them).
+SERVER_MODULES = ("uvicorn", "starlette", "jinja2", "markupsafe")
+
+
+def _server_modules() -> tuple[Any, Any]:
+    """Import uvicorn and the server's app; a missing package is named with its extra."""
+    try:
+        import uvicorn
+
+        from mla_kg.server.app import get_app
+    except ModuleNotFoundError as error:
+        module = (error.name or "").partition(".")[0]
+        if module not in SERVER_MODULES:
+            raise
+        raise MissingExtra(module, "server", "mla-kg serve") from None
+    return uvicorn, get_app
+
+
+def _check_port(host: str, port: int) -> None:
+    """Exit 2 with one line when HOST:PORT cannot be listened on (in use, not ours, privileged).
+
+    The check binds the address the way uvicorn will (SO_REUSEADDR) and lets it go again, so
+    that the failure is one line before the workers start, rather than uvicorn's log and exit 3.
+    """
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        _port_error(f"cannot listen on {host!r}: {error.strerror}; give an address with --host")
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                _port_error(_bind_failure(where, port, error))
+
+
+def _bind_failure(where: str, port: int, error: OSError) -> str:
+    """Say why binding failed and what to change."""
+    if error.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} is already in use on {where.rpartition(':')[0]} (another server?); "
+            "stop it or choose another with --port"
+        )
+    if error.errno == errno.EACCES:
+        return f"not allowed to listen on {where} (ports below 1024 need privileges); use --port"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {where}: the address is not one of this machine's; use --host"
+    return f"cannot listen on {where}: {error.strerror or error}"
+
+
+def _port_error(message: str) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise typer.Exit(2)
 
 
 def _require_sandbox() -> None:
@@ -157,16 +217,14 @@ def serve(
     access_log: AccessLog = True,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol (read-only) with dumps and web pages."""
-    import uvicorn
-
-    from mla_kg.server.app import get_app
-
+    uvicorn, get_app = _server_modules()
     if network_sandbox and not allow_federation:
         _require_sandbox()
     files = list(data or [])
     if files:
         _refuse_invalid(files)
     named_graphs = _named_graphs(list(graph or []))
+    _check_port(host, port)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     logging.getLogger("mla_kg.server.access").setLevel(
         logging.INFO if access_log else logging.WARNING

@@ -30,7 +30,13 @@ LEGEND = (
     "present (source): attested for the instrument as a whole, article not placed",
     "(XX only): an annex entry limits the provision to the named State(s)",
     "cf.: a provision that may carry the feature (candidate, not counted)",
-    "[n]: conflicting research or a contradicting commentary claim; see the notes",
+    "Art N [k] (a number in brackets after a citation): the k-th paragraph of the article, "
+    "which the text does not number; the number is ours, counted from the top",
+    "unplaced provision N: a provision the research records but has not yet placed in an "
+    "article or annex (N numbers them)",
+    "(s3), (seed), ...: the key of a source; `mla-kg query sources` lists every key with its "
+    "title and address",
+    "[note n]: conflicting research or a contradicting commentary claim; see note n below",
 )
 #: The legend of reports without notes (differences, profiles): a conflict is flagged in place.
 REPORT_LEGEND = (
@@ -320,10 +326,15 @@ class Cell:
                 cited = ", ".join(p.marked_citation for p in self.candidates)
                 text += f" (cf. {cited})"
         if note:
-            text += f" [{note}]"
+            text += f" {note_mark(note)}"
         elif note == 0 and self.conflict:
             text += " [conflict]"
         return text
+
+
+def note_mark(number: int) -> str:
+    """Return the mark of a note, ``[note 2]``: distinct from an editorial paragraph ``[2]``."""
+    return f"[note {number}]"
 
 
 def provision_text(provision: Provision) -> str:

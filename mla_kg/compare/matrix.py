@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rdflib.term import Node
@@ -38,10 +38,13 @@ class Comparison(MatrixRendering):
 
     :ivar instruments: the instrument ids, in the order asked for (the columns).
     :ivar features: the rows.
+    :ivar official_texts: the addresses of each instrument's official text (the HTML export
+        links the instrument to them); not part of the JSON contract.
     """
 
     instruments: list[str]
     features: list[FeatureRow]
+    official_texts: dict[str, list[str]] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[FeatureRow]:
         """Iterate over the rows."""
@@ -50,6 +53,14 @@ class Comparison(MatrixRendering):
     def __len__(self) -> int:
         """Return the number of rows (features)."""
         return len(self.features)
+
+    def __repr__(self) -> str:
+        """Return a one-line summary (the rows are in ``features``; ``to_rich()`` shows them)."""
+        groups = len({row.group for row in self.features})
+        return (
+            f"<Comparison of {', '.join(self.instruments)}: {len(self.features)} features "
+            f"in {groups} groups>"
+        )
 
     def row(self, feature: str) -> FeatureRow:
         """Return the row of a feature id.
@@ -356,4 +367,7 @@ def compare(
         for i in ids:
             kept = facts[i].cells.get(row.id)
             row.cells[i] = _own_copy(kept) if kept else Cell(row.id, i)
-    return Comparison(instruments=ids, features=selected)
+    texts: dict[str, list[str]] = {}
+    for text_row in kg.run("official_texts", instrument=ids).rows:
+        texts.setdefault(str(text_row["instrumentId"]), []).append(str(text_row["officialText"]))
+    return Comparison(instruments=ids, features=selected, official_texts=texts)

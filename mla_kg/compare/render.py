@@ -7,7 +7,14 @@ import io
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from mla_kg.compare.cells import LEGEND, Cell, FeatureRow, evidence_text, provisions_text
+from mla_kg.compare.cells import (
+    LEGEND,
+    Cell,
+    FeatureRow,
+    evidence_text,
+    note_mark,
+    provisions_text,
+)
 from mla_kg.verification import RECALLED_LEGEND, RECALLED_MARK
 
 if TYPE_CHECKING:
@@ -99,7 +106,7 @@ class MatrixRendering:
         notes = self.notes()
         if notes:
             lines += ["", "**Notes**", ""]
-            lines += [f"{n}. {md_escape(text)}" for n, _, _, text in notes]
+            lines += [f"- {md_escape(note_mark(n))} {md_escape(text)}" for n, _, _, text in notes]
         return "\n".join(lines) + "\n"
 
     def _html_context(self) -> dict[str, Any]:
@@ -114,15 +121,16 @@ class MatrixRendering:
                     cell = row.cells[instrument]
                     text = cell.text(numbers.get((row.id, instrument)))
                     cells.append(
-                        (_HTML_COLOURS[cell.status], _html_title(cell), text.split(RECALLED_MARK))
+                        (_HTML_COLOURS[cell.status], _html_title(cell), linked(cell, text))
                     )
                 shown.append((row.id, row.label, cells))
             groups.append((group_label, shown))
         return {
             "instruments": self.instruments,
+            "official_texts": getattr(self, "official_texts", {}),
             "groups": groups,
             "legend": LEGEND,
-            "notes": [text for _, _, _, text in self.notes()],
+            "notes": [(note_mark(n), text) for n, _, _, text in self.notes()],
             "mark": RECALLED_MARK,
         }
 
@@ -169,40 +177,136 @@ class MatrixRendering:
         lines.append("\\end{itemize}")
         notes = self.notes()
         if notes:
-            lines.append("\\begin{enumerate}")
-            lines += [f"\\item {tex_escape(text)}" for _, _, _, text in notes]
-            lines.append("\\end{enumerate}")
+            lines.append("\\begin{itemize}")
+            lines += [
+                f"\\item[{tex_escape(note_mark(n))}] {tex_escape(text)}" for n, _, _, text in notes
+            ]
+            lines.append("\\end{itemize}")
         return "\n".join(lines) + "\n"
 
-    def to_rich(self) -> Any:
-        """Return a rich renderable: the table grouped by dimension, the legend and the notes."""
+    def to_rich(self, width: int | None = None) -> Any:
+        """Return a rich renderable: the table grouped by dimension, the legend and the notes.
+
+        :param width: the characters the table may take (default: the terminal's); the
+            columns are laid out so that no citation is broken across lines.
+        """
+        import shutil
+
         from rich.console import Group
-        from rich.table import Table
         from rich.text import Text
 
+        from mla_kg.compare.render_rich import matrix_table
+
         numbers = self._note_numbers()
-        table = Table(show_lines=False, title="Comparison by feature")
-        table.add_column("feature", ratio=2)
-        for instrument in self.instruments:
-            table.add_column(instrument, ratio=1)
-        styles = {"present": "green", "absent": "red", "unknown": "dim"}
-        for _, group_label, rows in self.groups():
-            blanks = [Text("")] * len(self.instruments)
-            table.add_row(Text(group_label.upper(), style="bold"), *blanks)
-            for index, row in enumerate(rows):
-                cells = []
-                for instrument in self.instruments:
-                    cell = row.cells[instrument]
-                    text = cell.text(numbers.get((row.id, instrument)))
-                    cells.append(Text(text, style=styles[cell.status]))
-                table.add_row(Text(row.label), *cells, end_section=index == len(rows) - 1)
-        parts: list[Any] = [table, Text("Legend:", style="bold")]
+        groups = [
+            (
+                group_label,
+                [
+                    (
+                        row.label,
+                        [
+                            (cell.status, cell.text(numbers.get((row.id, instrument))))
+                            for instrument in self.instruments
+                            for cell in (row.cells[instrument],)
+                        ],
+                    )
+                    for row in rows
+                ],
+            )
+            for _, group_label, rows in self.groups()
+        ]
+        available = width or shutil.get_terminal_size().columns
+        parts: list[Any] = [matrix_table(self.instruments, groups, available)]
+        parts.append(Text("Legend:", style="bold"))
         parts += [Text(f"  {entry}") for entry in LEGEND]
         notes = self.notes()
         if notes:
             parts.append(Text("Notes:", style="bold"))
-            parts += [Text(f"  [{n}] {text}") for n, _, _, text in notes]
+            parts += [Text(f"  {note_mark(n)} {text}") for n, _, _, text in notes]
         return Group(*parts)
+
+
+#: Output formats of a comparison download: media type and file extension.
+DOWNLOADS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "latex": ("application/x-latex; charset=utf-8", "tex"),
+}
+
+
+def comparison_download(comparison: Any, format: str) -> tuple[bytes, str, str]:
+    """Return a comparison as a file: its bytes, media type and a file name.
+
+    The one rendering of ``mla-kg compare -f FORMAT`` and of the server's
+    ``/compare?...&format=FORMAT``: both send these bytes, so the two are identical.
+
+    :param comparison: a :class:`~mla_kg.compare.matrix.Comparison`.
+    :param format: ``csv``, ``json``, ``md``, ``html`` or ``latex``.
+    :raises ValueError: for another format.
+    """
+    renderers = {
+        "csv": comparison.to_csv,
+        "json": comparison.to_json,
+        "md": comparison.to_markdown,
+        "html": comparison.to_html,
+        "latex": comparison.to_latex,
+    }
+    if format not in renderers:
+        raise ValueError(f"unknown comparison format {format!r}; use one of {', '.join(DOWNLOADS)}")
+    text = renderers[format]()
+    body = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    media_type, extension = DOWNLOADS[format]
+    name = "comparison-" + "-".join(comparison.instruments) + "." + extension
+    return body, media_type, name
+
+
+def linked(cell: Cell, text: str) -> list[tuple[str, str | None]]:
+    """Split a cell's text into ``(text, link)`` pieces: each citation links to its provision.
+
+    The provision's IRI is absolute, so the link works in a file saved anywhere. The recalled
+    mark is a piece of its own (``(RECALLED_MARK, None)``), for the page to colour it.
+    """
+    targets: dict[str, str] = {}
+    for provision in [*cell.pinpoints(), *cell.candidates]:
+        targets.setdefault(provision.citation, provision.iri)
+        suffix = f" ({provision.state})"
+        if provision.state and provision.citation.endswith(suffix):
+            # Annex entries folded into one citation (``Annex IV (AT, HU only)``) link to the first.
+            targets.setdefault(provision.citation[: -len(suffix)], provision.iri)
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    while position < len(text):
+        found = [(text.find(citation, position), -len(citation), citation) for citation in targets]
+        found = [f for f in found if f[0] >= 0 and _whole(text, f[0], -f[1])]
+        if not found:
+            break
+        start, _, citation = min(found)
+        pieces.append((text[position:start], None))
+        pieces.append((citation, targets[citation]))
+        position = start + len(citation)
+    pieces.append((text[position:], None))
+    marked: list[tuple[str, str | None]] = []
+    for piece, link in pieces:
+        if link is not None:
+            marked.append((piece, link))
+            continue
+        for index, part in enumerate(piece.split(RECALLED_MARK)):
+            if index:
+                marked.append((RECALLED_MARK, None))
+            if part:
+                marked.append((part, None))
+    return marked
+
+
+def _whole(text: str, start: int, length: int) -> bool:
+    """Return whether ``text[start:start+length]`` is a whole citation, not the head of one.
+
+    ``Art 1`` is not a citation inside ``Art 11``, nor ``Art 11(1)`` inside ``Art 11(1)(b)``.
+    """
+    after = text[start + length : start + length + 1]
+    return not (after.isalnum() or after == "(")
 
 
 _HTML_COLOURS = {"present": "#e6f4ea", "absent": "#fdecea", "unknown": "#f5f5f5"}

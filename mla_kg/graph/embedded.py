@@ -16,8 +16,14 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node, Variable
 
-from mla_kg.errors import QueryError
-from mla_kg.graph.files import RDF_OUTPUT_FORMATS, input_format, load_error, read_graph
+from mla_kg.errors import QueryError, UnknownBackend
+from mla_kg.graph.files import (
+    RDF_OUTPUT_FORMATS,
+    input_format,
+    load_error,
+    read_graph,
+    without_bom,
+)
 from mla_kg.graph.results import QueryResult, language_tag, new_graph, normalise
 from mla_kg.namespaces import PREFIXES
 
@@ -70,9 +76,11 @@ class OxigraphEngine:
         """Parse a whole file into quads of the default graph."""
         _, format = input_format(path)
         try:
+            text = without_bom(path)
+            source: dict[str, Any] = {"path": path} if text is None else {"input": text}
             return list(
                 ox.parse(
-                    path=path,
+                    **source,
                     format=format,
                     base_iri=path.resolve().as_uri(),
                     without_named_graphs=True,
@@ -96,8 +104,11 @@ class OxigraphEngine:
         """
         for path in files:
             _, format = input_format(path)
-            if format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE) and (
-                b"_:" not in path.read_bytes()
+            data = path.read_bytes()
+            if (
+                format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)
+                and b"_:" not in data
+                and not data.startswith(b"\xef\xbb\xbf")  # parse() drops the byte-order mark
             ):
                 try:
                     self.store.load(path=path, format=format, base_iri=path.resolve().as_uri())
@@ -268,13 +279,13 @@ def _not_selected(name: str) -> QueryError:
 def open_engine(name: str) -> OxigraphEngine | RdflibEngine:
     """Return a new, empty embedded engine by name (``oxigraph`` or ``rdflib``).
 
-    :raises ValueError: for any other name.
+    :raises UnknownBackend: for any other name (a :class:`ValueError`).
     """
     if name == "oxigraph":
         return OxigraphEngine()
     if name == "rdflib":
         return RdflibEngine()
-    raise ValueError(f"unknown backend {name!r}; use one of {', '.join(BACKENDS)}")
+    raise UnknownBackend(name, BACKENDS)
 
 
 __all__ = ["BACKENDS", "OxigraphEngine", "RdflibEngine", "open_engine"]

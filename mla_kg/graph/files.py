@@ -53,6 +53,21 @@ def input_format(path: Path) -> tuple[str, ox.RdfFormat]:
         ) from None
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def without_bom(path: Path) -> bytes | None:
+    """Return a file's bytes without its UTF-8 byte-order mark, or ``None`` if it has none.
+
+    Editors on Windows write the mark; RDF 1.1 allows it before Turtle and N-Triples, and
+    rdflib skips it, so the oxigraph engine is given the text after it.
+    """
+    with path.open("rb") as file:
+        if file.read(3) != _BOM:
+            return None
+        return file.read()
+
+
 def _position(error: BaseException) -> tuple[int | None, int | None]:
     """Return the 1-based line and column a parser reports for an error, where it does."""
     if isinstance(error, SAXParseException):
@@ -108,4 +123,4 @@ def read_graph(path: str | Path) -> Graph:
     return graph
 
 
-__all__ = ["OUTPUT_FORMATS", "input_format", "load_error", "read_graph"]
+__all__ = ["OUTPUT_FORMATS", "input_format", "load_error", "read_graph", "without_bom"]

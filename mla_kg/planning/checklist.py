@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from rdflib import Literal
 from rdflib.term import Node
 
-from mla_kg.errors import UnknownFeature
+from mla_kg.errors import NotAMeasure, UnknownFeature
 from mla_kg.graph.results import add_source
 from mla_kg.iris import local_name, slug
 from mla_kg.planning.legal_basis import Basis, LegalBases, legal_bases
@@ -160,13 +160,16 @@ def request_checklist(
     :param offence: what is known of the offence (death penalty, life imprisonment, coercion).
     :param on: the date (``YYYY-MM-DD``); today by default.
     :raises UnknownState: for an unknown State code, listing the codes.
-    :raises UnknownFeature: for a measure id outside the measures group, listing the measures.
+    :raises UnknownFeature: for a measure id outside the scheme, listing the measures.
+    :raises NotAMeasure: for a feature of another group (an :class:`UnknownFeature` too).
     :raises InvalidParameter: for a malformed date.
     """
     offence = offence or Offence()
     features = _features(kg)
     known_measures = sorted(f for f, (_, group) in features.items() if group == MEASURES_GROUP)
     for measure in measures:
+        if measure in features and measure not in known_measures:
+            raise NotAMeasure(measure, features[measure][1], known_measures)
         if measure not in known_measures:
             raise UnknownFeature(measure, known_measures)
     found: LegalBases = legal_bases(kg, requesting, requested, on)

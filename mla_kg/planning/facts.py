@@ -203,7 +203,9 @@ class Facts:
                     pinpoint=str(row["pinpoint"]) if "pinpoint" in row else None,
                 )
                 records[iri] = record  # type: ignore[index]
-            add_source(record.sources, row)
+            # The query gives a record's source IRIs in one row, separated by spaces.
+            for source in str(row.get("source", "")).split():
+                add_source(record.sources, {"source": URIRef(source)})
         self.participations: dict[tuple[str, str], list[Participation]] = defaultdict(list)
         for record in records.values():
             self.participations[(record.instrument, record.participant)].append(record)
