@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mla_kg import compare as comparison
 from mla_kg import paths
@@ -24,9 +25,10 @@ from mla_kg.compare import DEFAULT_INSTRUMENTS, Comparison, InstrumentDiff, Mode
 from mla_kg.errors import LoadError
 from mla_kg.graph.embedded import open_engine
 from mla_kg.graph.store import Engine, Store
-from mla_kg.planning import checklist, legal_basis
-from mla_kg.planning.checklist import Offence, RequestChecklist
-from mla_kg.planning.legal_basis import LegalBases
+
+if TYPE_CHECKING:  # the planning views load on first use: `mla-kg compare` never needs them
+    from mla_kg.planning.checklist import Offence, RequestChecklist
+    from mla_kg.planning.legal_basis import LegalBases
 
 
 class KnowledgeGraph(Store):
@@ -100,6 +102,8 @@ class KnowledgeGraph(Store):
 
     def legal_bases(self, requesting: str, requested: str, on: str | None = None) -> LegalBases:
         """Return the legal bases usable on a date; see :func:`mla_kg.legal_basis.legal_bases`."""
+        from mla_kg.planning import legal_basis
+
         return legal_basis.legal_bases(self, requesting, requested, on=on)
 
     def request_checklist(
@@ -111,6 +115,8 @@ class KnowledgeGraph(Store):
         on: str | None = None,
     ) -> RequestChecklist:
         """Return a request checklist per basis; see :func:`mla_kg.checklist.request_checklist`."""
+        from mla_kg.planning import checklist
+
         return checklist.request_checklist(self, requesting, requested, measures, offence, on=on)
 
 

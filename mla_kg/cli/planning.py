@@ -12,8 +12,6 @@ import typer
 
 from mla_kg.cli.app import app, graph
 from mla_kg.cli.output import OutputOption, emit
-from mla_kg.planning.checklist import Offence, request_checklist
-from mla_kg.planning.legal_basis import legal_bases, parse_date
 
 
 class BasisFormat(str, Enum):
@@ -35,6 +33,8 @@ class PlanFormat(str, Enum):
 def _on(value: str | None) -> str | None:
     """Check a ``--on`` date before the graph is loaded (a typo should fail fast)."""
     if value is not None:
+        from mla_kg.planning.legal_basis import parse_date  # planning loads only for its commands
+
         parse_date(value)
     return value
 
@@ -59,6 +59,8 @@ def basis_command(
     Order: bilateral treaty, EU agreement (through EU membership), multilateral convention,
     domestic reciprocity. Exits 1 when no basis is found.
     """
+    from mla_kg.planning.legal_basis import legal_bases
+
     found = legal_bases(graph(ctx), requesting, requested, on=_on(on))
     text = {
         BasisFormat.table: found.to_text,
@@ -117,6 +119,8 @@ def plan_command(
     Statuses are shown throughout; recalled facts are marked with a dagger. Exits 1 when no
     legal basis is found.
     """
+    from mla_kg.planning.checklist import Offence, request_checklist
+
     checklist = request_checklist(
         graph(ctx),
         requesting,
