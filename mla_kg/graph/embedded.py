@@ -29,8 +29,26 @@ _PROLOGUE_PREFIXES = dict(PREFIXES)
 _UNSELECTED = re.compile(r"does not contains? variable \?(\w+)")
 
 
+_XSD_STRING = str(XSD.string)
+# pyoxigraph term -> rdflib term, shared by every answer: the conversion depends on the term
+# alone, and building an rdflib literal (datatype casting, language-tag checks) costs far more
+# than a lookup. Emptied when it grows past the bound, so memory stays bounded.
+_CONVERTED: dict[Any, Node] = {}
+_CONVERTED_BOUND = 200_000
+
+
 def _from_oxigraph(term: Any) -> Node:
-    """Convert a pyoxigraph term to the normalised rdflib term."""
+    """Convert a pyoxigraph term to the normalised rdflib term (kept for the next answer)."""
+    node = _CONVERTED.get(term)
+    if node is None:
+        if len(_CONVERTED) >= _CONVERTED_BOUND:
+            _CONVERTED.clear()
+        node = _CONVERTED[term] = _convert(term)
+    return node
+
+
+def _convert(term: Any) -> Node:
+    """Build the normalised rdflib term of a pyoxigraph term."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -38,7 +56,7 @@ def _from_oxigraph(term: Any) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=language_tag(term.language))
-        if term.datatype.value == str(XSD.string):
+        if term.datatype.value == _XSD_STRING:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=True)
     raise QueryError(f"RDF-star triple terms are not supported: {term}")
@@ -151,9 +169,9 @@ class OxigraphEngine:
                     )
                 return QueryResult(graph=graph)
             names = [variable.value for variable in answer.variables]
-            # Answers repeat the same IRIs and literals many times, and building an rdflib
-            # term costs far more than a lookup: convert each distinct term once per answer.
-            converted: dict[Any, Node] = {}
+            # Answers repeat the same IRIs and literals many times: each distinct term is
+            # converted once (see _CONVERTED), the rest are lookups.
+            converted = _CONVERTED
             rows = []
             for solution in answer:
                 row = {}
@@ -161,9 +179,7 @@ class OxigraphEngine:
                     term = solution[name]
                     if term is not None:
                         node = converted.get(term)
-                        if node is None:
-                            node = converted[term] = _from_oxigraph(term)
-                        row[name] = node
+                        row[name] = node if node is not None else _from_oxigraph(term)
                 rows.append(row)
             return QueryResult(vars=names, rows=rows)
         except SyntaxError as error:
