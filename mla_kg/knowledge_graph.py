@@ -102,6 +102,7 @@ class KnowledgeGraph(Store):
 
     def legal_bases(self, requesting: str, requested: str, on: str | None = None) -> LegalBases:
         """Return the legal bases usable on a date; see :func:`mla_kg.legal_basis.legal_bases`."""
+        # The planning modules load when first asked for: `import mla_kg` stays light.
         from mla_kg.planning import legal_basis
 
         return legal_basis.legal_bases(self, requesting, requested, on=on)

@@ -1,10 +1,8 @@
 """The old import path of :mod:`mla_kg.planning.legal_basis`, kept for existing imports.
 
-The module object is the same one (not a copy), so names, private helpers and patches agree.
+Every name of the new module (its helpers too) is the same object here.
 """
 
-import sys
+from mla_kg.planning import legal_basis as _new
 
-from mla_kg.planning import legal_basis
-
-sys.modules[__name__] = legal_basis
+globals().update({name: value for name, value in vars(_new).items() if not name.startswith("__")})

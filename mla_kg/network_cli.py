@@ -1,10 +1,8 @@
-"""The old import path of :mod:`mla_kg.cli.network` (the ``mla-kg`` commands now live in cli/).
+"""The old import path of :mod:`mla_kg.cli.network`, kept for existing imports.
 
-The module object is the same one (not a copy), so its names keep working.
+Every name of the new module (its helpers too) is the same object here.
 """
 
-import sys
+from mla_kg.cli import network as _new
 
-from mla_kg.cli import network
-
-sys.modules[__name__] = network
+globals().update({name: value for name, value in vars(_new).items() if not name.startswith("__")})

@@ -217,6 +217,15 @@ def push_graph(
                 "Check the Graph Store URL and, if it needs them, --user and the password."
             ) from error
         upload = _Upload(gsp_url, target, staging, names, payloads, expected, previous)
+        # The progress bar loads only when pushing, so the other commands start faster.
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

@@ -1,10 +1,8 @@
-"""The old import path of :mod:`mla_kg.graph.queries`, kept so that existing imports keep working.
+"""The old import path of :mod:`mla_kg.graph.queries`, kept for existing imports.
 
-The module object is the same one (not a copy), so names, private helpers and patches agree.
+Every name of the new module (its helpers too) is the same object here.
 """
 
-import sys
+from mla_kg.graph import queries as _new
 
-from mla_kg.graph import queries
-
-sys.modules[__name__] = queries
+globals().update({name: value for name, value in vars(_new).items() if not name.startswith("__")})

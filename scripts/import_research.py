@@ -44,6 +44,7 @@ DEFAULT_INSTRUMENTS = (
     "eu-us-extradition",
     "coe-mla-1959",
     "coe-mla-2ap-2001",
+    "coe-mla-ap-1978",
     "eu-mla-prot-2001",
     "eio-directive-2014",
     "un-model-law-mla-2007",

@@ -33,7 +33,7 @@ class PlanFormat(str, Enum):
 def _on(value: str | None) -> str | None:
     """Check a ``--on`` date before the graph is loaded (a typo should fail fast)."""
     if value is not None:
-        from mla_kg.planning.legal_basis import parse_date  # planning loads only for its commands
+        from mla_kg.planning.facts import parse_date  # planning loads only for its commands
 
         parse_date(value)
     return value
@@ -59,6 +59,7 @@ def basis_command(
     Order: bilateral treaty, EU agreement (through EU membership), multilateral convention,
     domestic reciprocity. Exits 1 when no basis is found.
     """
+    # The planning modules load only for these commands: every other command starts faster.
     from mla_kg.planning.legal_basis import legal_bases
 
     found = legal_bases(graph(ctx), requesting, requested, on=_on(on))

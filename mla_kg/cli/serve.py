@@ -15,6 +15,11 @@ from typing import Annotated
 import typer
 
 from mla_kg.cli.app import app
+from mla_kg.server.limits import (
+    DEFAULT_CLIENT_QUERIES,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_WORKER_MEMORY_MB,
+)
 
 
 def _named_graphs(values: list[str]) -> dict[str, Path]:
@@ -36,6 +41,21 @@ def _named_graphs(values: list[str]) -> dict[str, Path]:
         check_readable(path)
         graphs[iri] = path
     return graphs
+
+
+def _require_sandbox() -> None:
+    """Exit with one line when a query worker could not install the network sandbox."""
+    from mla_kg.server.sandbox import SandboxUnavailable, probe
+
+    try:
+        probe()
+    except SandboxUnavailable as error:
+        print(
+            f"error: the query workers cannot be sandboxed ({error}); install libseccomp2 "
+            "(Linux), or start with --no-network-sandbox on a private network only",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1) from None
 
 
 def _refuse_invalid(files: list[Path]) -> None:
@@ -61,58 +81,88 @@ def _refuse_invalid(files: list[Path]) -> None:
     raise typer.Exit(1)
 
 
+# The options of ``serve``, one alias each, so that the command's signature stays readable.
+Host = Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 makes the server public.")]
+Port = Annotated[int, typer.Option(help="TCP port to listen on.", min=0, max=65535)]
+DataFiles = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        help="Extra RDF file for the default graph (repeatable); validated before serving.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+Graphs = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--graph", help="IRI=FILE: serve FILE as the named graph IRI, as is (repeatable)."
+    ),
+]
+Timeout = Annotated[
+    float, typer.Option(help="Seconds a query may run before it is stopped.", min=0.1)
+]
+MaxRows = Annotated[int, typer.Option(help="Most rows (or triples) in one answer.", min=1)]
+Workers = Annotated[
+    int | None, typer.Option(help="Query worker processes (default: one per core, 2 to 4).", min=1)
+]
+PublicUrl = Annotated[
+    str | None, typer.Option(help="Base URL the server is published at, when behind a proxy.")
+]
+Pages = Annotated[bool, typer.Option(help="Serve the HTML pages.")]
+AllowFederation = Annotated[
+    bool,
+    typer.Option(help="Let SERVICE call other endpoints (off: the server opens no connections)."),
+]
+NetworkSandbox = Annotated[
+    bool,
+    typer.Option(
+        help="Run queries in workers that cannot open network sockets (seccomp); "
+        "--no-network-sandbox only where the kernel offers no seccomp, and never in public."
+    ),
+]
+WorkerMemory = Annotated[
+    int, typer.Option(help="Megabytes of address space a query worker may use (0: no cap).", min=0)
+]
+MaxBytes = Annotated[
+    int, typer.Option(help="Most bytes in one query answer (cut there, with a marker).", min=1024)
+]
+ClientQueries = Annotated[
+    int,
+    typer.Option(
+        help="Most queries one client (address) may have running in the pool at once; "
+        "more get 429 (0: no cap). Bounded lookups do not count.",
+        min=0,
+    ),
+]
+AccessLog = Annotated[bool, typer.Option(help="Write one JSON line per request to stderr.")]
+
+
 @app.command()
 def serve(
-    host: Annotated[
-        str, typer.Option(help="Address to listen on; 0.0.0.0 makes the server public.")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port to listen on.", min=0, max=65535)] = 8000,
-    data: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--data",
-            help="Extra RDF file for the default graph (repeatable); validated before serving.",
-            exists=True,
-            dir_okay=False,
-        ),
-    ] = None,
-    graph: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--graph",
-            help="IRI=FILE: serve FILE as the named graph IRI, as is (repeatable).",
-        ),
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option(help="Seconds a query may run before it is stopped.", min=0.1)
-    ] = 10.0,
-    max_rows: Annotated[
-        int, typer.Option(help="Most rows (or triples) in one answer.", min=1)
-    ] = 10_000,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Query worker processes (default: one per core, 2 to 4).", min=1),
-    ] = None,
-    public_url: Annotated[
-        str | None,
-        typer.Option(help="Base URL the server is published at, when behind a proxy."),
-    ] = None,
-    pages: Annotated[bool, typer.Option(help="Serve the HTML pages.")] = True,
-    allow_federation: Annotated[
-        bool,
-        typer.Option(
-            help="Let SERVICE call other endpoints (off: the server opens no connections)."
-        ),
-    ] = False,
-    access_log: Annotated[
-        bool, typer.Option(help="Write one JSON line per request to stderr.")
-    ] = True,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    data: DataFiles = None,
+    graph: Graphs = None,
+    timeout: Timeout = 10.0,
+    max_rows: MaxRows = 10_000,
+    workers: Workers = None,
+    public_url: PublicUrl = None,
+    pages: Pages = True,
+    allow_federation: AllowFederation = False,
+    network_sandbox: NetworkSandbox = True,
+    worker_memory: WorkerMemory = DEFAULT_WORKER_MEMORY_MB,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    client_queries: ClientQueries = DEFAULT_CLIENT_QUERIES,
+    access_log: AccessLog = True,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol (read-only) with dumps and web pages."""
     import uvicorn
 
     from mla_kg.server.app import get_app
 
+    if network_sandbox and not allow_federation:
+        _require_sandbox()
     files = list(data or [])
     if files:
         _refuse_invalid(files)
@@ -128,6 +178,10 @@ def serve(
         max_rows=max_rows,
         workers=workers,
         allow_federation=allow_federation,
+        network_sandbox=network_sandbox,
+        memory_limit_mb=worker_memory or None,
+        max_bytes=max_bytes,
+        client_queries=client_queries,
         public_url=public_url,
         pages=pages,
     )
