@@ -61,6 +61,34 @@ class Server:
 
     name: str
     url: str
+    pid: int = 0
+
+
+def process_rss(pid: int) -> list[dict[str, object]]:
+    """Return the resident set size of a process and of its descendants (Linux ``/proc``).
+
+    For ``mla-kg serve``: the serving process and each query worker, in MB.
+    """
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            cmdline = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        lines = [line for line in status.splitlines() if line.startswith("VmRSS")]
+        rss = int(lines[0].split()[1]) / 1024 if lines else 0.0
+        found.append({"pid": current, "rss_mb": rss, "command": cmdline.decode()[:80]})
+        todo += children.get(current, [])
+    return found
 
 
 def _wait(url: str, process: subprocess.Popen[bytes], log: Path, limit: float = 600.0) -> None:
@@ -138,7 +166,7 @@ def running(name: str, export: Path, extra: Path | None) -> Iterator[Server]:
     process = subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
     try:
         _wait(url, process, workdir / "server.log")
-        yield Server(name, url)
+        yield Server(name, url, process.pid)
     finally:
         # rdflib-endpoint may ignore SIGTERM while a query runs (see pitfalls.md). A server that
         # failed to start has exited already; its log says why.

@@ -51,6 +51,8 @@ def render(
     seconds: int,
     repeat: int,
     minutes: float,
+    validation_cli: dict | None = None,
+    engine_only: dict | None = None,
 ) -> str:
     """Return the Markdown text of BENCHMARKS.md."""
     out: list[str] = ["# Benchmarks", ""]
@@ -157,6 +159,48 @@ def render(
                 "≥ 20x",
             )
         )
+    # Round 2 (issue: performance, round 2).
+    rdflib_import = cold.get("rdflib", {}).get("median", math.nan)
+    for key, label, limit in (
+        ("cli", "`mla-kg compare`", 1.25),
+        ("version", "`mla-kg --version`", 0.5),
+    ):
+        ratio = cold.get(key, {}).get("median", math.nan) / rdflib_import
+        goals.append(
+            _goal(
+                f"cold {label} / `import rdflib`",
+                f"{ratio:.2f}x",
+                _check(ratio, limit),
+                f"≤ {limit}x",
+            )
+        )
+    goals.append(
+        _goal("1M triples: load, all or nothing", f"{load1m:.2f} s", _check(load1m, 3.0), "≤ 3 s")
+    )
+    if engine_only and engine_only.get("first") and engine_only["size"] in ("100k",):
+        first = _median(embedded.get("oxigraph/100k"), "first")
+        ratio = first / engine_only["first"]["median"]
+        goals.append(
+            _goal(
+                "first compare at 100k / its queries through kg.query",
+                f"{ratio:.2f}x",
+                _check(ratio, 1.3),
+                "≤ 1.3x",
+            )
+        )
+    if validation_cli:
+        base = validation_cli["baseline"]["median"]
+        for key, label in (("no_cache", "--no-cache"), ("cached", "cached")):
+            speedup = base / validation_cli[key]["median"]
+            same = "same report" if validation_cli["same_report"] else "REPORT DIFFERS"
+            goals.append(
+                _goal(
+                    f"`mla-kg validate` ({label}) vs {validation_cli['baseline_commit']}",
+                    f"{speedup:.1f}x faster ({same})",
+                    _check(speedup, 2.5, at_most=False) and validation_cli["same_report"],
+                    "≥ 2.5x, same report",
+                )
+            )
     out += ["## Goals", "", *goals, ""]
 
     out += [

@@ -78,14 +78,85 @@ def timed(command: list[str]) -> float:
 
 
 def cli_cold(repeat: int) -> dict[str, dict[str, float]]:
-    """Time (a): ``mla-kg compare`` end to end against ``python -c pass``, interleaved."""
+    """Time (a): ``mla-kg compare`` and ``mla-kg --version`` against ``import rdflib``, interleaved.
+
+    ``python -c pass`` is kept as the floor of any Python command.
+    """
     compare = [MLA_KG, "compare", "eu-jp-mla", "eu-us-mla", "jp-us-mlat"]
     timed(compare)  # first run builds any cache; later runs are what a user sees each time
-    cli, bare = [], []
+    commands = {
+        "cli": compare,
+        "version": [MLA_KG, "--version"],
+        "rdflib": [PYTHON, "-c", "import rdflib"],
+        "python": [PYTHON, "-c", "pass"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat):
-        cli.append(timed(compare))
-        bare.append(timed([PYTHON, "-c", "pass"]))
-    return {"cli": stats(cli), "python": stats(bare)}
+        for name, command in commands.items():
+            times[name].append(timed(command))
+    return {name: stats(values) for name, values in times.items()}
+
+
+#: The commit the validation goal is measured against (issue: performance, round 2).
+VALIDATION_BASELINE = "38efafd"
+
+
+def baseline_checkout(commit: str) -> Path:
+    """Return a checkout of ``commit`` under bench/.cache (made once), run with this Python."""
+    path = CACHE / f"checkout-{commit}"
+    if not (path / "mla_kg").is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", commit], check=True, cwd=REPO, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(path)], input=archive, check=True)
+    return path
+
+
+def validation_cli(repeat: int) -> dict[str, dict[str, float]]:
+    """Time (d): ``mla-kg validate`` here (cached and ``--no-cache``) and at the baseline commit.
+
+    The baseline runs as ``python -m mla_kg validate`` from its own checkout with this same
+    Python and packages; the three are interleaved, and their outputs must be identical.
+    """
+    baseline = baseline_checkout(VALIDATION_BASELINE)
+    env = {**os.environ, "PYTHONPATH": str(baseline)}
+    here = [MLA_KG, "validate"]
+    outputs = {}
+    for name, command, cwd, environment in (
+        ("cached", here, REPO, None),  # the warming run keeps the result for the timed ones
+        ("baseline", [PYTHON, "-m", "mla_kg", "validate"], baseline, env),
+    ):
+        done = subprocess.run(
+            command, capture_output=True, text=True, cwd=cwd, env=environment, check=False
+        )
+        outputs[name] = done.stdout
+    times: dict[str, list[float]] = {"baseline": [], "no_cache": [], "cached": []}
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [PYTHON, "-m", "mla_kg", "validate"],
+            cwd=baseline,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        times["baseline"].append(time.perf_counter() - t0)
+        times["no_cache"].append(timed([*here, "--no-cache"]))
+        times["cached"].append(timed(here))
+    result: dict = {name: stats(values) for name, values in times.items()}
+    result["same_report"] = outputs["cached"] == outputs["baseline"]
+    result["baseline_commit"] = VALIDATION_BASELINE
+    return result
+
+
+def engine_only(label: str, repeat: int) -> dict | None:
+    """Time the first comparison's queries through ``kg.query`` alone, fresh process each."""
+    path = corpus_file(label)
+    corpus_args = ["--corpus", str(path)] if path else []
+    runs = [probe("engine", *corpus_args, "--repeat", "1") for _ in range(repeat)]
+    firsts = [run["engine_first_s"] for run in runs if run]
+    return stats(firsts) if firsts else None
 
 
 def probe(*args: str, timeout: float | None = None) -> dict | None:
@@ -194,6 +265,9 @@ def endpoint_matrix(label: str, repeat: int, seconds: int) -> dict[str, dict]:
                         "p99_ms": stats([r["p99_ms"] for r in runs]),
                         "errors": sum(r["non_2xx"] + r["timeouts"] for r in runs),
                     }
+                if name == "mla-kg serve":
+                    # After the runs: each worker holds what answering made it hold.
+                    entry["processes"] = endpoints.process_rss(server.pid)
                 results[name] = entry
         except (RuntimeError, subprocess.CalledProcessError) as error:
             results[name] = {"error": str(error)}
@@ -257,9 +331,13 @@ def main() -> int:
         }
         log("cli cold start")
         run["cold"] = cli_cold(max(repeat, 5))  # start-up is short: at least 5 even in --quick
-        log("validation")
-        run["validation"] = probe("validate", "--repeat", str(repeat))
+        log("validation (mla-kg validate here and at the baseline commit)")
+        run["validation"] = probe("validate", "--repeat", "1")
+        run["validation_cli"] = validation_cli(min(repeat, 3))
         run["embedded"] = embedded(sizes, repeat, rdflib_limit=120.0)
+        engine_size = "100k" if "100k" in sizes else sizes[-1]
+        log(f"engine-only comparison queries at {engine_size}")
+        run["engine_only"] = {"size": engine_size, "first": engine_only(engine_size, repeat)}
         run["served"] = endpoint_matrix(args.endpoint_size, repeat, seconds)
         run["minutes"] = (time.time() - started) / 60
         CACHE.mkdir(exist_ok=True)

@@ -26,7 +26,7 @@ from mla_kg.errors import LoadError
 from mla_kg.graph.embedded import open_engine
 from mla_kg.graph.store import Engine, Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the planning views load on first use: `mla-kg compare` never needs them
     from mla_kg.planning.checklist import Offence, RequestChecklist
     from mla_kg.planning.legal_basis import LegalBases
 

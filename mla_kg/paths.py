@@ -51,3 +51,18 @@ def ontology_files(*, include_shapes: bool = True) -> list[Path]:
 def data_files() -> list[Path]:
     """Return the Turtle files of the data folder, sorted by name."""
     return sorted(DATA_DIR.glob("*.ttl"))
+
+
+def cache_dir() -> Path | None:
+    """Return the user's cache folder for mla-kg, or ``None`` when caching is turned off.
+
+    ``$MLA_KG_CACHE_DIR`` if set (set but empty turns caching off), else
+    ``$XDG_CACHE_HOME/mla-kg``, else ``~/.cache/mla-kg``.
+    """
+    import os
+
+    chosen = os.environ.get("MLA_KG_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mla-kg"

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rich.console import Console
 
 from mla_kg import paths
 from mla_kg.errors import PushError
@@ -43,6 +42,7 @@ from mla_kg.graph.store import Store
 
 if TYPE_CHECKING:
     import httpx
+    from rich.console import Console
     from rich.progress import Progress, TaskID
 
 #: The graph the data goes to when ``--graph`` is not given: the dataset's base IRI.
@@ -222,6 +222,10 @@ def push_graph(
     expected = len(everything)
     names = [path.name for path in paths_]
     staging = staging_graph(target)
+    # rich's console and progress bar load only when a push runs: every command imports this
+    # module (through `mla-kg push`'s defaults), few of them push.
+    from rich.console import Console
+
     console = console or Console(stderr=True)
     with _client(user, password, auth, timeout) as client:
         store = GraphStore(gsp_url, client)

@@ -14,15 +14,19 @@ not make the graph non-conforming.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
-import pyshacl
-import pyshacl.graph_abstraction
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
@@ -36,6 +40,7 @@ from mla_kg.graph.files import read_graph
 from mla_kg.graph.store import GraphStore, Store
 
 SEVERITIES = ("Violation", "Warning", "Info")
+_PACKAGES = ("mla-kg", "pyshacl", "rdflib", "pyoxigraph")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,8 @@ class ValidationReport:
 
     results: list[ValidationResult] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: True when the results were read from the cache (see :func:`cache_key`).
+    from_cache: bool = False
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -140,6 +147,8 @@ def _nonempty_oxigraph_data() -> Iterator[None]:
     is a full ``COUNT`` query, which made validating the bundled data take minutes. The data
     graph always holds the ontology, so it is never empty; the patch is undone afterwards.
     """
+    import pyshacl.graph_abstraction
+
     data_graph = getattr(pyshacl.graph_abstraction, "OxigraphDataGraph", None)
     if data_graph is None or "__bool__" in vars(data_graph):
         yield
@@ -176,6 +185,9 @@ def _quiet_rdflib() -> Iterator[None]:
 
 def _shacl_results(data: Store, shapes: Graph) -> list[ValidationResult]:
     """Run pyshacl and read its report graph into results."""
+    # pySHACL loads only when a validation runs (a cached report needs none of it).
+    import pyshacl
+
     # pyshacl evaluates SPARQL constraints on the engine it is given; on rdflib it re-parses
     # each constraint for every focus node (about 400 times slower than on pyoxigraph).
     with _nonempty_oxigraph_data(), _quiet_rdflib():
@@ -271,8 +283,83 @@ def _shapes_graph(path: Path) -> Graph:
     return _parsed_shapes(path, mtime)
 
 
+# Results kept in the user's cache folder (``validate(cache=True)``, ``mla-kg validate``), keyed
+# by everything they depend on. A validation run's results depend only on the files validated (the
+# ontology, the shapes, the bundled data when it is included, the user's files), the QC checks,
+# the code reading pySHACL's report, and the versions of mla-kg, pySHACL, rdflib and pyoxigraph.
+# The key is a SHA-256 over all of them (each file's name and bytes), so a changed byte anywhere,
+# an added or removed file or a new release reads a new entry: a kept result is never stale.
+# Entries are written to a temporary file and renamed into place, so concurrent runs never read
+# half an entry; an unreadable or unwritable cache is ignored (the validation then simply runs).
+
+_CACHE_KEEP = 32  # entries kept: the newest, by the time they were written
+
+
+def _version(package: str) -> str:
+    """Return an installed package's version."""
+    try:
+        return version(package)
+    except PackageNotFoundError:  # a checkout used without installing: its code is hashed below
+        return "not installed"
+
+
+def cache_key(data_files: Sequence[Path], checks: Sequence[Path], include_data: bool) -> str:
+    """Return the checksum naming the results of validating ``data_files`` with ``checks``."""
+    digest = hashlib.sha256(f"include_data {include_data}\n".encode())
+    for package in _PACKAGES:
+        digest.update(f"{package} {_version(package)}\n".encode())
+    # The code that turns pySHACL's report into results counts too: in a checkout it changes
+    # without a new version number.
+    code = [Path(__file__)]
+    for path in [*data_files, paths.SHAPES_FILE, *checks, *code]:
+        content = path.read_bytes()
+        digest.update(f"{path.name}\n{len(content)}\n".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def _entry(checksum: str) -> Path | None:
+    """Return the file holding the results for a key, or ``None`` when caching is off."""
+    folder = paths.cache_dir()
+    return folder / "validation" / f"{checksum}.json" if folder else None
+
+
+def _read_kept(checksum: str) -> list[dict[str, Any]] | None:
+    """Return the kept results (as plain data) for a key, or ``None`` if there are none."""
+    entry = _entry(checksum)
+    if entry is None or not entry.is_file():
+        return None
+    try:
+        rows = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return rows if isinstance(rows, list) else None
+
+
+def _keep(checksum: str, results: Sequence[dict[str, Any]]) -> None:
+    """Keep results under a key (temporary file, then rename); skip an unwritable folder."""
+    entry = _entry(checksum)
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as output:
+                json.dump(list(results), output, ensure_ascii=False)
+            os.replace(temporary, entry)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        kept = sorted(entry.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
 def validate(
-    files: Iterable[str | Path] | None = None, *, include_data: bool = True
+    files: Iterable[str | Path] | None = None, *, include_data: bool = True, cache: bool = False
 ) -> ValidationReport:
     """Validate the bundled graph, or your files together with it.
 
@@ -281,6 +368,10 @@ def validate(
     :param include_data: whether the bundled data joins the files. Without it, the files are
         validated with the ontology and feature scheme only, as self-contained documents (a
         file that describes a bundled State anew is then judged on its own description).
+    :param cache: reuse the results of an earlier run over exactly the same bytes (files,
+        shapes, checks) and versions, and keep this run's, in the user's cache folder (see
+        :func:`cache_key`); the report's ``from_cache`` says whether it was reused.
+        ``mla-kg validate`` caches unless given ``--no-cache``.
     :returns: every result, sorted by focus node, path and source.
     :raises LoadError: if a file (or the bundled shapes) cannot be read.
     :raises QueryError: if a QC check is malformed.
@@ -289,6 +380,19 @@ def validate(
     bundled = paths.ontology_files(include_shapes=False)
     if include_data:
         bundled += paths.data_files()
+    names = [str(path) for path in extra]
+    checksum = None
+    if cache and all(path.is_file() for path in extra):  # a missing file: LoadError below
+        checks = sorted(paths.CHECKS_DIR.glob("*.rq"))
+        checksum = cache_key(bundled + extra, checks, include_data)
+        kept = _read_kept(checksum)
+        if kept is not None:
+            try:
+                results = [ValidationResult(**row) for row in kept]
+            except TypeError:  # an entry of another shape: validate afresh
+                pass
+            else:
+                return ValidationReport(results=results, files=names, from_cache=True)
     with _quiet_rdflib():
         kg = Store(open_engine("oxigraph"), bundled + extra)
         shapes = _shapes_graph(paths.SHAPES_FILE)
@@ -296,4 +400,6 @@ def validate(
     # pyshacl reports a fault once per way it reaches it (e.g. two shapes' paths): list it once.
     results = list(dict.fromkeys(found))
     results.sort(key=lambda r: (r.focus, r.path or "", r.source, r.message, r.value or ""))
-    return ValidationReport(results=results, files=[str(path) for path in extra])
+    if checksum is not None:
+        _keep(checksum, [asdict(result) for result in results])
+    return ValidationReport(results=results, files=names)

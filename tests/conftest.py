@@ -25,6 +25,10 @@ SHARED = REPO.parent / "shared"
 REQUIRE_SHARED = os.environ.get("MLA_KG_REQUIRE_SHARED") == "1"
 #: Words that mark a skip as "the research folder is missing" (see pytest_runtest_makereport).
 SHARED_SKIP_MARK = "../shared"
+# No test reads a result another run kept (``mla-kg validate`` caches its results in the
+# user's cache folder): every test runs pySHACL itself. tests/test_validation_cache.py turns
+# the cache on in a folder of its own.
+os.environ["MLA_KG_CACHE_DIR"] = ""
 
 
 def _missing_shared(what: Path) -> None:

@@ -125,7 +125,7 @@ def test_import_check_notices_an_undeclared_library(tmp_path: Path) -> None:
 
 def test_version_and_script_match_pyproject() -> None:
     assert mla_kg.__version__ == PROJECT["version"]
-    assert PROJECT["scripts"] == {"mla-kg": "mla_kg.cli:app"}
+    assert PROJECT["scripts"] == {"mla-kg": "mla_kg.__main__:main"}
     result = subprocess.run(
         [sys.executable, "-m", "mla_kg", "--version"],
         capture_output=True,

@@ -392,3 +392,26 @@ def test_broken_n_triples_names_its_line(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as caught:
         KnowledgeGraph(backend="oxigraph", extra_files=[broken], include_bundled=False)
     assert caught.value.line == 2 and "big.nt" in str(caught.value)
+
+
+def test_engine_left_empty_when_a_later_file_breaks(tmp_path: Path) -> None:
+    # The fast loader fills a fresh store that replaces the engine's only once all files load.
+    from mla_kg.graph.embedded import OxigraphEngine
+
+    good = _write(tmp_path, "good.nt", f'<{EX}a> <{EX}p> "1" .\n<{EX}b> <{EX}p> "2" .\n')
+    broken = _write(tmp_path, "broken.nt", f'<{EX}c> <{EX}p> "3" .\n<{EX}c> <{EX}p> "4 .\n')
+    engine = OxigraphEngine()
+    with pytest.raises(LoadError) as caught:
+        engine.load_new([good, broken])
+    assert caught.value.line == 2 and "broken.nt" in str(caught.value)
+    assert len(engine) == 0
+    engine.load_new([good])
+    assert len(engine) == 2
+
+
+def test_empty_file_and_blank_label_text_in_a_literal_load(tmp_path: Path) -> None:
+    empty = _write(tmp_path, "empty.nt", "")
+    labelled = _write(tmp_path, "labelled.ttl", f'<{EX}a> <{EX}p> "looks like _:x" .\n')
+    mine = KnowledgeGraph(extra_files=[empty, labelled], include_bundled=False)
+    assert len(mine) == 1
+    assert mine.files == [empty, labelled]

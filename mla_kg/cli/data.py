@@ -219,6 +219,15 @@ def validate(
             help="Validate FILES with the ontology only, without the bundled data.",
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Run pySHACL and the checks again even if these exact files were validated "
+            "before (results are kept in the user's cache folder, keyed by a checksum of the "
+            "files, shapes, checks and versions).",
+        ),
+    ] = False,
 ) -> None:
     """Validate the bundled data (or FILES with it) against the shapes and QC checks."""
     from mla_kg.validate import validate as run_validation  # pyshacl loads only when needed
@@ -238,7 +247,12 @@ def validate(
         else nullcontext()
     )
     with progress:
-        report = run_validation(files, include_data=not standalone)
+        report = run_validation(files, include_data=not standalone, cache=not no_cache)
+    if report.from_cache:
+        console(stderr=True).print(
+            "note: results reused from the cache (same files, shapes, checks and versions as "
+            "an earlier run); --no-cache runs the validation again"
+        )
     if format is TableOrJson.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

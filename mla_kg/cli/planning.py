@@ -33,7 +33,7 @@ class PlanFormat(str, Enum):
 def _on(value: str | None) -> str | None:
     """Check a ``--on`` date before the graph is loaded (a typo should fail fast)."""
     if value is not None:
-        from mla_kg.planning.facts import parse_date
+        from mla_kg.planning.facts import parse_date  # planning loads only for its commands
 
         parse_date(value)
     return value

@@ -232,6 +232,10 @@ def _load(directory: Path, mtimes: tuple[tuple[str, float], ...]) -> dict[str, N
     return {Path(name).stem: NamedQuery.from_path(directory / name) for name, _ in mtimes}
 
 
+#: What a query's name (its file stem) may be: no path separator, no leading dot.
+_QUERY_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+
+
 def load_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
     """Return the named queries of a folder (not its subfolders), by name.
 
@@ -251,11 +255,17 @@ def get(name: str) -> NamedQuery:
 
     :raises UnknownQuery: listing the known names.
     """
-    queries = load_queries()
-    try:
-        return queries[name]
-    except KeyError:
-        raise UnknownQuery(name, queries) from None
+    # One file read, not the folder: a command that runs one query parses one header.
+    path = QUERIES_DIR / f"{name}.rq"
+    if _QUERY_NAME.fullmatch(name) and path.is_file():
+        return _load_one(path, path.stat().st_mtime)
+    raise UnknownQuery(name, load_queries())
+
+
+@cache
+def _load_one(path: Path, mtime: float) -> NamedQuery:
+    """Read one query file; cached until it changes."""
+    return NamedQuery.from_path(path)
 
 
 class Resolver(Protocol):
