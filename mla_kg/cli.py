@@ -448,5 +448,10 @@ from mla_kg.serve_cli import register as _register_serve  # noqa: E402
 
 _register_serve(app)
 
+# verify lives beside the official-text readers it wraps (logic in mla_kg/texts/verify.py).
+from mla_kg.verify_cli import register as _register_verify  # noqa: E402
+
+_register_verify(app, graph)
+
 if __name__ == "__main__":
     app()
