@@ -1,0 +1,177 @@
+"""``mla-kg verify``: the graph's structure held against the official texts of ``../shared``.
+
+The other sessions are still resolving the mismatches of the reference data, so these tests do
+not expect a clean report on the current data. They check that the report is right: on each
+shared text it runs and counts what the graph records; on a doctored copy (an article removed,
+a heading changed) it names exactly the doctored subdivisions on top of the original report;
+typography alone is never a mismatch; bad input exits 2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mla_kg import KnowledgeGraph, UnknownInstrument
+from mla_kg.texts import read_text
+from mla_kg.texts.verify import KINDS, graph_body, verify
+
+#: instrument -> its text in ../shared/official-texts
+TEXTS = {
+    "eu-us-mla": "eu-us-mla.nl.md",
+    "coe-mla-1959": "coe-mla-1959.en.md",
+    "coe-mla-2ap-2001": "coe-mla-2ap-2001.en.md",
+    "budapest-2001": "budapest-2001.en.md",
+    "untoc-2000": "untoc-2000.en.md",
+    "uncac-2003": "uncac-2003.en.md",
+    "un-drugs-1988": "un-drugs-1988.en.md",
+}
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _count(kg: KnowledgeGraph, instrument: str) -> int:
+    body = graph_body(kg, instrument)
+    return sum(1 + len(a.paragraphs) + sum(len(p.points) for p in a.paragraphs) for a in body)
+
+
+@pytest.mark.parametrize("instrument", sorted(TEXTS))
+def test_verify_reports_on_each_shared_text(
+    instrument: str, kg: KnowledgeGraph, shared_path: Callable[[str], Path]
+) -> None:
+    text = read_text(shared_path(f"official-texts/{TEXTS[instrument]}"))
+    report = verify(kg, instrument, text).to_dict()
+    assert report["instrument"] == instrument
+    assert report["text"]["format"] == "overheid-md"
+    assert report["text"]["articles"] == len(text.articles)
+    assert report["checked"] == _count(kg, instrument) > 0
+    assert 0 <= report["confirmed"] <= report["checked"]
+    for mismatch in report["mismatches"]:
+        assert mismatch["kind"] in KINDS
+        assert re.match(r"^Art \S+", mismatch["citation"]), mismatch
+        assert mismatch["detail"]
+    # An article the text has and the graph does not describe is not covered, not a mismatch.
+    covered = {a.number for a in graph_body(kg, instrument)}
+    assert report["not_covered"] == [
+        f"Art {a.number}" for a in text.articles if a.number not in covered
+    ]
+
+
+def _doctor(original: str) -> str:
+    """Remove Artikel 7 and change the heading of Artikel 5 of the EU-US agreement."""
+    start = original.index("### Artikel  7")
+    end = original.index("### Artikel  8")
+    doctored = original[:start] + original[end:]
+    heading = "####Gemeenschappelijke onderzoeksteams"
+    assert heading in doctored
+    return doctored.replace(heading, "####Gemeenschappelijke opsporingsteams", 1)
+
+
+def _kinds(report: dict) -> set[tuple[str, str]]:
+    return {(m["citation"], m["kind"]) for m in report["mismatches"]}
+
+
+def test_doctored_text_names_exactly_what_was_changed(
+    kg: KnowledgeGraph, shared_path: Callable[[str], Path], tmp_path: Path
+) -> None:
+    source = shared_path("official-texts/eu-us-mla.nl.md")
+    copy = tmp_path / "eu-us-mla.nl.md"
+    copy.write_text(_doctor(source.read_text(encoding="utf-8")), encoding="utf-8")
+    before = verify(kg, "eu-us-mla", read_text(source)).to_dict()
+    after = verify(kg, "eu-us-mla", read_text(copy)).to_dict()
+    assert _kinds(after) - _kinds(before) == {
+        ("Art 7", "missing-in-text"),
+        ("Art 5", "heading-differs"),
+    }
+    assert _kinds(before) <= _kinds(after)
+    art7 = next(a for a in graph_body(kg, "eu-us-mla") if a.number == "7")
+    lost = 1 + len(art7.paragraphs) + sum(len(p.points) for p in art7.paragraphs)
+    assert after["confirmed"] == before["confirmed"] - lost - ("Art 5" not in _failed(before))
+    detail = next(m["detail"] for m in after["mismatches"] if m["citation"] == "Art 5")
+    assert "opsporingsteams" in detail
+
+
+def _failed(report: dict) -> set[str]:
+    return {m["citation"] for m in report["mismatches"]}
+
+
+def test_typography_is_not_a_mismatch(
+    kg: KnowledgeGraph, shared_path: Callable[[str], Path], tmp_path: Path
+) -> None:
+    source = shared_path("official-texts/eu-us-mla.nl.md")
+    original = source.read_text(encoding="utf-8")
+    retyped = original.replace(
+        "####Gemeenschappelijke onderzoeksteams", "####GEMEENSCHAPPELIJKE  onderzoeksteams."
+    )
+    assert retyped != original
+    copy = tmp_path / "eu-us-mla.nl.md"
+    copy.write_text(retyped, encoding="utf-8")
+    assert _kinds(verify(kg, "eu-us-mla", read_text(copy)).to_dict()) == _kinds(
+        verify(kg, "eu-us-mla", read_text(source)).to_dict()
+    )
+
+
+def test_points_counted_differently_are_a_structure_difference(
+    kg: KnowledgeGraph, shared_path: Callable[[str], Path], tmp_path: Path
+) -> None:
+    source = shared_path("official-texts/eu-us-mla.nl.md")
+    original = source.read_text(encoding="utf-8")
+    body = graph_body(kg, "eu-us-mla")
+    # A paragraph of the graph with points that the text also has: drop its last point.
+    para = next(
+        p for a in body if a.number == "3" for p in a.paragraphs if p.number == "2" and p.points
+    )
+    start = original.index("### Artikel  3")
+    section = original[start : original.index("### Artikel  4")]
+    last = para.points[-1][0]
+    marker = f"\n{last}. "
+    assert marker in section.split("\n2. ", 1)[1]
+    head, tail = section.split("\n2. ", 1)
+    doctored_section = head + "\n2. " + tail.replace(marker, "\n", 1)
+    copy = tmp_path / "eu-us-mla.nl.md"
+    copy.write_text(original.replace(section, doctored_section), encoding="utf-8")
+    report = verify(kg, "eu-us-mla", read_text(copy)).to_dict()
+    new = _kinds(report) - _kinds(verify(kg, "eu-us-mla", read_text(source)).to_dict())
+    assert new == {("Art 3(2)", "structure-differs")}
+
+
+def test_unknown_instrument_is_a_typed_error(
+    kg: KnowledgeGraph, shared_path: Callable[[str], Path]
+) -> None:
+    text = read_text(shared_path("official-texts/eu-us-mla.nl.md"))
+    with pytest.raises(UnknownInstrument):
+        verify(kg, "no-such-treaty", text)
+
+
+def test_cli_json_contract_and_exit_codes(
+    run_cli: RunCli, shared_path: Callable[[str], Path], tmp_path: Path
+) -> None:
+    source = shared_path("official-texts/eu-us-mla.nl.md")
+    copy = tmp_path / "eu-us-mla.nl.md"
+    copy.write_text(_doctor(source.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_cli("verify", "eu-us-mla", "--text", copy, "--format", "overheid-md", "-f", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) >= {"instrument", "text", "checked", "confirmed", "mismatches"}
+    assert set(report["text"]) >= {"path", "format", "language", "articles", "subdivisions"}
+    assert report["text"]["language"] == "nl" and report["text"]["articles"] == 17
+    assert ("Art 7", "missing-in-text") in _kinds(report)
+    unknown = run_cli("verify", "no-such-treaty", "--text", source)
+    assert unknown.returncode == 2 and "unknown instrument" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+def test_cli_table_names_the_mismatches(
+    run_cli: RunCli, shared_path: Callable[[str], Path], tmp_path: Path
+) -> None:
+    source = shared_path("official-texts/eu-us-mla.nl.md")
+    copy = tmp_path / "eu-us-mla.nl.md"
+    copy.write_text(_doctor(source.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_cli("verify", "eu-us-mla", "--text", copy)
+    assert result.returncode == 1
+    assert "Art 7" in result.stdout and "missing-in-text" in result.stdout
+    assert "subdivisions of the graph confirmed" in result.stdout
