@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
+import tools.research_import as generator
 from mla_kg import KnowledgeGraph, UnknownInstrument
 from mla_kg.texts import read_text
+from mla_kg.texts.errors import RecordError
+from mla_kg.texts.record import record
 from mla_kg.texts.verify import KINDS, graph_body, verify
+from tools.research_import.schema import problems
+
+REPO = Path(__file__).resolve().parents[1]
 
 #: instrument -> its text in ../shared/official-texts
 TEXTS = {
@@ -175,3 +183,80 @@ def test_cli_table_names_the_mismatches(
     assert result.returncode == 1
     assert "Art 7" in result.stdout and "missing-in-text" in result.stdout
     assert "subdivisions of the graph confirmed" in result.stdout
+
+
+# --- verify --write ---------------------------------------------------------------------------
+
+RECORD_KEY = "nl_record_test"
+
+
+def _research_copy(tmp_path: Path, instrument: str) -> Path:
+    """Copy research/ to tmp_path with an official-record source added to one sheet."""
+    research = tmp_path / "research"
+    shutil.copytree(REPO / "research", research)
+    sheet = research / f"{instrument}.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    match = re.search(r"^sources:\n( +)", text, re.MULTILINE)
+    assert match is not None
+    entry = f'{match.group(1)}{RECORD_KEY}: {{url: "https://wetten.overheid.nl/x", what: "t"}}\n'
+    sheet.write_text(text[: match.start(1)] + entry + text[match.start(1) :], encoding="utf-8")
+    return research
+
+
+def test_write_records_only_what_the_text_confirms(
+    kg: KnowledgeGraph, shared_path: Callable[[str], Path], tmp_path: Path
+) -> None:
+    research = _research_copy(tmp_path, "eu-us-mla")
+    before = yaml.safe_load((research / "eu-us-mla.yaml").read_text(encoding="utf-8"))
+    source = shared_path("official-texts/eu-us-mla.nl.md")
+    doctored = tmp_path / "eu-us-mla.nl.md"
+    doctored.write_text(_doctor(source.read_text(encoding="utf-8")), encoding="utf-8")
+    report = verify(kg, "eu-us-mla", read_text(doctored))
+    lines = record(report, RECORD_KEY, research)
+    after = yaml.safe_load((research / "eu-us-mla.yaml").read_text(encoding="utf-8"))
+    assert lines[-1] == "eu-us-mla.yaml: written"
+    for old, new in zip(before["articles"], after["articles"], strict=True):
+        citation = f"Art {old['number']}"
+        # Paragraphs (and their summaries and points) are never touched.
+        assert old.get("paragraphs") == new.get("paragraphs")
+        changed = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
+        if old["number"] in ("5", "7"):  # heading changed, article removed: nothing recorded
+            assert not changed, citation
+            assert f"eu-us-mla.yaml: {citation}: status" not in "\n".join(lines)
+            continue
+        if changed:
+            assert RECORD_KEY in new["source"], citation
+            assert changed <= {
+                "status",
+                "source",
+                "heading_nl",
+                "heading_nl_status",
+                "heading_status",
+                "heading_en_status",
+                "heading_fr_status",
+            }
+            for key in changed - {"source"}:
+                assert f"{citation}: {key}" in "\n".join(lines), (citation, key)
+        if new.get("status") == "official" and old.get("status") != "official":
+            assert not _has_mismatches(report.to_dict(), citation)
+    # The result is still a sheet the schema and the generator accept.
+    assert problems("eu-us-mla.yaml", after, None) == []
+    generator.convert(research, ["eu-us-mla"], research / "curation.yaml")
+
+
+def _has_mismatches(report: dict, citation: str) -> bool:
+    return any(
+        m["citation"] == citation or m["citation"].startswith(citation + "(")
+        for m in report["mismatches"]
+    )
+
+
+def test_write_needs_a_known_source(
+    kg: KnowledgeGraph, shared_path: Callable[[str], Path], tmp_path: Path
+) -> None:
+    research = _research_copy(tmp_path, "eu-us-mla")
+    original = (research / "eu-us-mla.yaml").read_bytes()
+    report = verify(kg, "eu-us-mla", read_text(shared_path("official-texts/eu-us-mla.nl.md")))
+    with pytest.raises(RecordError, match="no source 'no-such-key'"):
+        record(report, "no-such-key", research)
+    assert (research / "eu-us-mla.yaml").read_bytes() == original
