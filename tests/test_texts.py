@@ -142,3 +142,16 @@ def test_cli_exits_2_on_garbage(
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert GARBAGE[case][1] in result.stderr + result.stdout
+
+
+def test_point_labels_running_into_the_text(shared_path: Callable[[str], Path]) -> None:
+    # "a)access ..." (Budapest Art 32) and "a.Verzoeken ..." (EU-US Art 8(2)) are points.
+    budapest = read_text(shared_path("official-texts/budapest-2001.en.md"))
+    assert budapest.article("32") == Article(
+        "32",
+        budapest.article("32").heading,
+        (Paragraph(None, (Point("a"), Point("b"))),),  # type: ignore[union-attr]
+    )
+    eu_us = read_text(shared_path("official-texts/eu-us-mla.nl.md"))
+    art8 = eu_us.article("8")
+    assert art8 is not None and [p.label for p in art8.paragraphs[1].points] == ["a", "b"]

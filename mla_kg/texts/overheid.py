@@ -27,9 +27,10 @@ _CHAPTER = re.compile(
 )
 _ANNEX = re.compile(r"^(?:ANNEX|Annex|ANNEXE|Annexe|BIJLAGE|Bijlage)\b\s*(.*?)\s*$")
 _PARAGRAPH = re.compile(r"^(\d+[a-z]?)\s*\.(?:\s+|$)")
-# The label may run into the text ("a.Verzoeken", "(a)Taking"): then a capital follows.
+# The label may run into the text: "(a)Taking", "a)access", "a.Verzoeken". After a bracket
+# anything may follow; after a dot only a space or a capital ("i.e." is not a point).
 _POINT = re.compile(
-    r"^(?:\(([a-z]{1,2}|[ivx]+)\)|([a-z]{1,2}|[ivx]+)[.)])(?:\s+|$|(?=[A-Z\u00c0-\u00de\u201e\"'(]))"
+    r"^(?:\(?([a-z]{1,2}|[ivx]+)\)|([a-z]{1,2}|[ivx]+)\.(?=\s|$|[A-Z\u00c0-\u00de\u201e\"'(]))"
 )
 _ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"}
 _STOP_WORDS = {
