@@ -24,8 +24,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mla_kg.paths import RESEARCH_DIR
 
 from .errors import RecordError
@@ -163,6 +161,10 @@ def record(report: Report, source: str, research_dir: Path = RESEARCH_DIR) -> li
         heading keys, or an edit that would not parse back as intended (nothing is written).
     """
     path = research_dir / f"{report.instrument}.yaml"
+    try:
+        import yaml  # a checkout's tool: PyYAML comes with the test extra
+    except ImportError:  # pragma: no cover - the test extra installs it
+        raise RecordError(path, "--write needs PyYAML: pip install -e '.[test]'") from None
     if not path.is_file():
         raise RecordError(path, "no such research file (--write needs a checkout)")
     lang = report.text.language or ""
