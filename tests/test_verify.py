@@ -260,3 +260,62 @@ def test_write_needs_a_known_source(
     with pytest.raises(RecordError, match="no source 'no-such-key'"):
         record(report, "no-such-key", research)
     assert (research / "eu-us-mla.yaml").read_bytes() == original
+
+
+# --- the EUR-Lex formats, against a curated structure written for the test ---------------------
+
+REG = "official-texts/eurlex-formats/reg-2024-903/"
+TEST_INSTRUMENT = "test-reg-2024-903"
+
+
+def _test_instrument_turtle() -> str:
+    """Return a curated structure of Reg 2024/903 Arts 1-3 (Art 3's heading wrong), an Art 24."""
+    base = f"https://w3id.org/mla-kg/id/instrument/{TEST_INSTRUMENT}"
+    out = [
+        "@prefix mla: <https://w3id.org/mla-kg/ontology#> .",
+        "@prefix eli: <http://data.europa.eu/eli/ontology#> .",
+        f"<{base}> a mla:Instrument ; mla:instrumentId {json.dumps(TEST_INSTRUMENT)} .",
+    ]
+    articles = {
+        "1": ("Subject matter and scope", ["1", "2", "3", "4", "5"]),
+        "2": ("Definitions", []),
+        "3": ("Interoperability reports", ["1", "2"]),
+        "24": ("Entry into force", []),
+    }
+    for order, (number, (heading, paragraphs)) in enumerate(articles.items(), start=1):
+        art = f"{base}/art/{number}"
+        out.append(
+            f"<{art}> a mla:Article ; mla:inInstrument <{base}> ; eli:is_part_of <{base}> ; "
+            f'mla:verification mla:recalled ; mla:order {order} ; mla:number "{number}" ; '
+            f'mla:citation "Art {number}" ; mla:heading "{heading}"@en .'
+        )
+        for p_order, para in enumerate(paragraphs, start=1):
+            out.append(
+                f"<{art}/para/{para}> a mla:Paragraph ; mla:inInstrument <{base}> ; "
+                f"eli:is_part_of <{art}> ; mla:verification mla:recalled ; mla:order {p_order} ; "
+                f'mla:number "{para}" ; mla:citation "Art {number}({para})" .'
+            )
+    return "\n".join(out) + "\n"
+
+
+def test_formex_and_html_verify_alike(shared_path: Callable[[str], Path], tmp_path: Path) -> None:
+    curated = tmp_path / "test-instrument.ttl"
+    curated.write_text(_test_instrument_turtle(), encoding="utf-8")
+    graph = KnowledgeGraph(extra_files=[curated])
+    reports = [
+        verify(graph, TEST_INSTRUMENT, read_text(shared_path(REG + name))).to_dict()
+        for name in ("L_202400903EN.000101.fmx.xml", "DOC_1.html")
+    ]
+    formex, page = reports
+    assert (formex["text"]["format"], page["text"]["format"]) == ("formex", "eurlex-html")
+    assert formex["mismatches"] == page["mismatches"]
+    assert formex["checked"] == page["checked"] == 4 + 5 + 2
+    assert _kinds(formex) == {
+        ("Art 3", "heading-differs"),
+        ("Art 3(3)", "missing-in-graph"),
+        ("Art 3(4)", "missing-in-graph"),
+        ("Art 3(5)", "missing-in-graph"),
+        ("Art 24", "missing-in-text"),
+    }
+    assert formex["confirmed"] == 4 + 5 + 2 - 2  # Art 3 (heading) and Art 24 (absent)
+    assert len(formex["not_covered"]) == 23 - 3

@@ -19,7 +19,9 @@ reader. Neither side knows the other's format. The rules:
   curated data may cover part of an instrument; that is not a mismatch.
 
 Annexes are not compared (the readers list them; the graph's annexes include instruments that
-are not annexes of the text, such as the EU-US bilateral instruments).
+are not annexes of the text, such as the EU-US bilateral instruments), nor are sub-points: the
+readers find them, but the graph has no sub-point level (its IRIs stop at points; the sheets
+describe sub-points in a point's summary).
 """
 
 from __future__ import annotations
