@@ -155,3 +155,15 @@ def test_point_labels_running_into_the_text(shared_path: Callable[[str], Path]) 
     eu_us = read_text(shared_path("official-texts/eu-us-mla.nl.md"))
     art8 = eu_us.article("8")
     assert art8 is not None and [p.label for p in art8.paragraphs[1].points] == ["a", "b"]
+
+
+def test_amending_articles_are_marked_printed_elsewhere(
+    shared_path: Callable[[str], Path],
+) -> None:
+    # The database prints Arts 1-6 of the Second Additional Protocol as a note that they amend
+    # the 1959 Convention (their text is in the Convention's record), Art 4 of the 1978 one too.
+    second = read_text(shared_path("official-texts/coe-mla-2ap-2001.en.md"))
+    assert [a.number for a in second.articles if a.printed_elsewhere] == list("123456")
+    assert all(not a.paragraphs for a in second.articles if a.printed_elsewhere)
+    first = read_text(shared_path("official-texts/coe-mla-ap-1978.en.md"))
+    assert [a.number for a in first.articles if a.printed_elsewhere] == ["4"]

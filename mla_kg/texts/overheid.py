@@ -32,6 +32,8 @@ _PARAGRAPH = re.compile(r"^(\d+[a-z]?)\s*\.(?:\s+|$)")
 _POINT = re.compile(
     r"^(?:\(?([a-z]{1,2}|[ivx]+)\)|([a-z]{1,2}|[ivx]+)\.(?=\s|$|[A-Z\u00c0-\u00de\u201e\"'(]))"
 )
+#: The database's note in place of an amending article's body ("Amends the European Convention").
+_AMENDS = re.compile(r"^(?:Wijzigt|Amends|Modifie)\b")
 _ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"}
 _STOP_WORDS = {
     "en": {"the", "of", "and", "to", "shall", "be", "in", "or", "any"},
@@ -51,10 +53,15 @@ class _ArticleDraft:
     number: str
     heading: str | None = None
     paragraphs: list[tuple[str | None, list[_PointDraft]]] = field(default_factory=list)
+    body_lines: int = 0
+    amends: bool = False
 
     def add_line(self, line: str) -> None:
         """Read one line of the article's body: a paragraph, a point, a sub-point, or prose."""
         text = line.lstrip("*_ ").strip()
+        self.body_lines += 1
+        if self.body_lines == 1 and _AMENDS.match(text):
+            self.amends = True
         para = _PARAGRAPH.match(text)
         if para:
             self.paragraphs.append((para.group(1), []))
@@ -86,7 +93,8 @@ class _ArticleDraft:
             Paragraph(number, tuple(Point(p.label, tuple(p.subpoints)) for p in points))
             for number, points in self.paragraphs
         )
-        return Article(self.number, self.heading, paragraphs)
+        elsewhere = self.amends and self.body_lines == 1
+        return Article(self.number, self.heading, paragraphs, printed_elsewhere=elsewhere)
 
 
 def _next_letter(label: str) -> str:

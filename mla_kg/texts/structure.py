@@ -48,12 +48,15 @@ class Article:
     """An article: number as printed (``"1"``, ``"328 bis"``), heading or None, paragraphs.
 
     An article whose text is not divided into numbered paragraphs has no paragraphs, or one
-    paragraph with ``number=None`` holding its points.
+    paragraph with ``number=None`` holding its points. ``printed_elsewhere`` is true where the
+    record prints no body for the article but a note that it amends another instrument (the
+    Dutch database shows an amending article's text in the amended instrument's record).
     """
 
     number: str
     heading: str | None = None
     paragraphs: tuple[Paragraph, ...] = ()
+    printed_elsewhere: bool = False
 
     @property
     def citation(self) -> str:

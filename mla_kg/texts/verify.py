@@ -16,7 +16,9 @@ reader. Neither side knows the other's format. The rules:
 - where the graph records points of a paragraph, the points must be the text's (labels, in
   order), else ``structure-differs`` naming both lists;
 - articles of the text the graph does not describe at all are listed as ``not_covered``: the
-  curated data may cover part of an instrument; that is not a mismatch.
+  curated data may cover part of an instrument; that is not a mismatch;
+- paragraphs of an article the record does not print (an amending article, whose text the
+  Dutch database shows in the amended instrument's record) are ``not_checked``, with the reason.
 
 Annexes are not compared (the readers list them; the graph's annexes include instruments that
 are not annexes of the text, such as the EU-US bilateral instruments), nor are sub-points: the
@@ -86,6 +88,7 @@ class Report:
     confirmed_citations: list[str] = field(default_factory=list)
     mismatches: list[Mismatch] = field(default_factory=list)
     not_covered: list[str] = field(default_factory=list)
+    not_checked: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -111,6 +114,7 @@ class Report:
                 for m in self.mismatches
             ],
             "not_covered": self.not_covered,
+            "not_checked": self.not_checked,
         }
 
 
@@ -201,7 +205,12 @@ class _Checker:
                     self.count(point, False)
             return
         self.count(mine.citation, self.heading(mine, theirs))
-        if mine.paragraphs:
+        if theirs.printed_elsewhere and not theirs.paragraphs:
+            reason = "the record prints no body for this article: it amends another instrument"
+            for para in mine.paragraphs:
+                citations = [para.citation] + [point for _, point in para.points]
+                self.report.not_checked += [{"citation": c, "reason": reason} for c in citations]
+        elif mine.paragraphs:
             self.paragraphs(mine, theirs)
 
     def heading(self, mine: GraphArticle, theirs: Article) -> bool:
