@@ -5,16 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
 DEFAULT_RESEARCH_DIR = REPO_ROOT / "research"
-
-
 DEFAULT_OUT_DIR = REPO_ROOT / "data"
-
-
 CURATION_FILE = REPO_ROOT / "research" / "curation.yaml"
-
 
 #: Fact sheets converted by default (every instrument sheet of research/).
 DEFAULT_INSTRUMENTS = (
