@@ -94,6 +94,11 @@ def register(app: typer.Typer, graph: Callable[[typer.Context], KnowledgeGraph])
         from mla_kg.texts import read_text
         from mla_kg.texts.verify import verify as run_verify
 
+        if write and not source:
+            raise typer.BadParameter(
+                "--write needs the sheet's source key of the official record",
+                param_hint="--source",
+            )
         structure = read_text(text, text_format.value)  # UnreadableText: exit 2
         report = run_verify(graph(ctx), instrument, structure)
         if format is ReportFormat.json:
@@ -103,9 +108,7 @@ def register(app: typer.Typer, graph: Callable[[typer.Context], KnowledgeGraph])
         if write:
             from mla_kg.texts.record import record
 
-            if not source:
-                raise typer.BadParameter("--write needs the official record's key", "--source")
-            for line in record(report, source):
+            for line in record(report, source or ""):
                 print(line, file=sys.stderr)
         if not report.ok:
             raise typer.Exit(1)

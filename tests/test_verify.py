@@ -338,3 +338,26 @@ def test_paragraphs_of_amending_articles_are_not_checked(
     assert skipped == expected
     assert not {m["citation"] for m in report["mismatches"]} & skipped
     assert report["checked"] == _count(kg, "coe-mla-2ap-2001") - len(skipped)
+
+
+def test_cli_write_without_source_is_bad_input(
+    run_cli: RunCli, shared_path: Callable[[str], Path]
+) -> None:
+    source = shared_path("official-texts/eu-us-mla.nl.md")
+    before = (REPO / "research" / "eu-us-mla.yaml").read_bytes()
+    result = run_cli("verify", "eu-us-mla", "--text", source, "--write")
+    assert result.returncode == 2, result.stderr
+    assert "--source" in result.stderr and "Traceback" not in result.stderr
+    assert (REPO / "research" / "eu-us-mla.yaml").read_bytes() == before
+
+
+def test_cli_write_with_an_unknown_source_writes_nothing(
+    run_cli: RunCli, shared_path: Callable[[str], Path]
+) -> None:
+    source = shared_path("official-texts/eu-us-mla.nl.md")
+    before = (REPO / "research" / "eu-us-mla.yaml").read_bytes()
+    result = run_cli("verify", "eu-us-mla", "--text", source, "--write", "--source", "no-such")
+    assert result.returncode == 2, result.stderr
+    assert "nothing written" in result.stderr and "no source 'no-such'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (REPO / "research" / "eu-us-mla.yaml").read_bytes() == before
