@@ -128,3 +128,12 @@ def test_schema_accepts_what_the_generator_accepts(case: str, tmp_path: Path) ->
     ACCEPTED[case](sheet)
     _convert(tmp_path, sheet)  # raises if the generator refuses it
     assert problems("coe-mla-1959.yaml", sheet, FEATURES) == []
+
+
+def test_the_generator_command_checks_the_schema(tmp_path: Path) -> None:
+    research = tmp_path / "research"
+    shutil.copytree(RESEARCH, research)
+    assert generator.main([str(research), "--check"]) == 0
+    sheet = research / "coe-mla-1959.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "novel_section: [1]\n", encoding="utf-8")
+    assert generator.main([str(research), "--check"]) == 1

@@ -4,6 +4,7 @@ The one command, from the repository root (``scripts/import_research.py`` runs t
 
     python scripts/import_research.py            # writes data/*.ttl
     python scripts/import_research.py --out /tmp/x --instrument eu-jp-mla
+    python scripts/import_research.py --check     # only hold research/ against the schema
 """
 
 from __future__ import annotations
@@ -26,7 +27,20 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="instrument id to convert (repeatable); default: " + ", ".join(DEFAULT_INSTRUMENTS),
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="hold every research file against the schema (needs pydantic) and write nothing",
+    )
     args = parser.parse_args(argv)
+    if args.check:
+        from .schema import check_research
+
+        problems = check_research(args.research_dir)
+        for line in problems:
+            print(line, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {args.research_dir}", file=sys.stderr)
+        return 1 if problems else 0
     outputs, _ = convert(args.research_dir, args.instrument or DEFAULT_INSTRUMENTS)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, text in sorted(outputs.items()):
