@@ -67,7 +67,8 @@ def _plan_article(
     recorded = article.get(key)
     if text.heading and recorded is None:
         changes[key], changes[status_key] = text.heading, "official"
-        lines.append(f"{citation}: {key} added as printed: {text.heading!r} (official)")
+        lines.append(f"{citation}: {key} added as printed: {text.heading!r}")
+        lines.append(f"{citation}: {status_key} official")
         heading_ok = True
     elif text.heading and recorded is not None and same_heading(str(recorded), text.heading):
         if recorded != text.heading:
@@ -87,6 +88,10 @@ def _plan_article(
                 pinned = _status_key(article, other)
                 if other != lang and other_key in article and pinned not in article:
                     changes[pinned] = article.get("status")
+                    lines.append(
+                        f"{citation}: {pinned} {article.get('status')} written out "
+                        f"(the {other} heading keeps its status)"
+                    )
             changes["status"] = "official"
             lines.append(f"{citation}: status {article.get('status')} -> official")
     if changes:
