@@ -9,18 +9,24 @@ True
 from mla_kg.errors import (
     InvalidParameter,
     LoadError,
+    MissingExtra,
     MissingParameter,
     MlaKgError,
+    NotAMeasure,
+    OutputUnwritable,
     QueryError,
+    QueryFileNotFound,
     QueryTimeout,
     ShapeViolation,
+    UnknownBackend,
     UnknownFeature,
     UnknownInstrument,
     UnknownQuery,
     UnknownState,
     UnsupportedFormat,
 )
-from mla_kg.store import KnowledgeGraph, QueryResult
+from mla_kg.graph.results import QueryResult
+from mla_kg.knowledge_graph import KnowledgeGraph
 
 __version__ = "0.1.0"
 
@@ -28,12 +34,17 @@ __all__ = [
     "InvalidParameter",
     "KnowledgeGraph",
     "LoadError",
+    "MissingExtra",
     "MissingParameter",
     "MlaKgError",
+    "NotAMeasure",
+    "OutputUnwritable",
     "QueryError",
+    "QueryFileNotFound",
     "QueryResult",
     "QueryTimeout",
     "ShapeViolation",
+    "UnknownBackend",
     "UnknownFeature",
     "UnknownInstrument",
     "UnknownQuery",

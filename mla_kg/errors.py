@@ -1,7 +1,10 @@
 """Typed errors of mla-kg, each with a message that names the thing at fault and the fix.
 
 Every error carries ``exit_code``, the status the command line ends with when it stops on it:
-2 for bad input or a load error, 1 for violations.
+2 for bad input or a load error, 1 for violations. Each also subclasses the built-in a Python
+user would catch: :class:`LookupError` for an unknown id, :class:`ValueError` for a bad value
+or file, :class:`TimeoutError`, :class:`OSError` for an output that cannot be written,
+:class:`ImportError` for a missing extra.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class MlaKgError(Exception):
         return (type(self), self._init_args)
 
 
-class LoadError(MlaKgError):
+class LoadError(MlaKgError, ValueError):
     """An RDF file could not be read: missing, of an unknown type, or not well-formed.
 
     :param file: the file that failed.
@@ -55,7 +58,7 @@ class LoadError(MlaKgError):
         self._init_args = (file, line, cause, column)
 
 
-class UnsupportedFormat(MlaKgError):
+class UnsupportedFormat(MlaKgError, ValueError):
     """An RDF serialization format that mla-kg cannot read or write was asked for."""
 
     def __init__(self, format: str, supported: Iterable[str]) -> None:
@@ -67,7 +70,7 @@ class UnsupportedFormat(MlaKgError):
         self._init_args = (format, self.supported)
 
 
-class UnknownQuery(MlaKgError):
+class UnknownQuery(MlaKgError, LookupError):
     """No named query has this name."""
 
     def __init__(self, name: str, known: Iterable[str]) -> None:
@@ -80,7 +83,20 @@ class UnknownQuery(MlaKgError):
         self._init_args = (name, self.known)
 
 
-class UnknownInstrument(MlaKgError):
+class QueryFileNotFound(MlaKgError, FileNotFoundError):
+    """A ``.rq`` file given as a query does not exist (or is not a file)."""
+
+    def __init__(self, path: str | Path, cause: str = "no such file") -> None:
+        self.path = str(path)
+        MlaKgError.__init__(
+            self,
+            f"query file {self.path}: {cause}; give the path of a .rq file or the name of a "
+            "named query (`mla-kg query` lists them)",
+        )
+        self._init_args = (path, cause)
+
+
+class UnknownInstrument(MlaKgError, LookupError):
     """No instrument in the graph has this id."""
 
     def __init__(self, instrument_id: str, known: Iterable[str]) -> None:
@@ -92,7 +108,7 @@ class UnknownInstrument(MlaKgError):
         self._init_args = (instrument_id, self.known)
 
 
-class UnknownState(MlaKgError):
+class UnknownState(MlaKgError, LookupError):
     """No State (or organisation) in the graph has this code."""
 
     def __init__(self, code: str, known: Iterable[str]) -> None:
@@ -105,7 +121,7 @@ class UnknownState(MlaKgError):
         self._init_args = (code, self.known)
 
 
-class UnknownFeature(MlaKgError):
+class UnknownFeature(MlaKgError, LookupError):
     """No feature of the feature scheme has this id."""
 
     def __init__(self, feature_id: str, known: Iterable[str]) -> None:
@@ -115,6 +131,26 @@ class UnknownFeature(MlaKgError):
             f"unknown feature {feature_id!r}; feature ids of the scheme: {_listing(self.known)}"
         )
         self._init_args = (feature_id, self.known)
+
+
+class NotAMeasure(UnknownFeature):
+    """A feature of the scheme was given where a measure (a feature of the measures group) is.
+
+    :param feature_id: the feature given.
+    :param group: the group the feature belongs to.
+    :param measures: the feature ids of the measures group.
+    """
+
+    def __init__(self, feature_id: str, group: str, measures: Iterable[str]) -> None:
+        self.feature_id = feature_id
+        self.group = group
+        self.known = sorted(measures)
+        MlaKgError.__init__(
+            self,
+            f"{feature_id!r} is a known feature of the {group!r} group, not a measure that can "
+            f"be asked for; measures: {_listing(self.known)}",
+        )
+        self._init_args = (feature_id, group, self.known)
 
 
 class QueryError(MlaKgError):
@@ -127,7 +163,7 @@ class QueryError(MlaKgError):
         self._init_args = (message, query)
 
 
-class InvalidParameter(QueryError):
+class InvalidParameter(QueryError, ValueError):
     """A query parameter value is not of the type the query header declares."""
 
     def __init__(self, parameter: str, value: object, expected: str, query: str | None = None):
@@ -138,7 +174,7 @@ class InvalidParameter(QueryError):
         self._init_args = (parameter, value, expected, query)
 
 
-class MissingParameter(QueryError):
+class MissingParameter(QueryError, ValueError):
     """A required query parameter was not given."""
 
     def __init__(self, query: str, parameter: str, meaning: str = "") -> None:
@@ -151,7 +187,7 @@ class MissingParameter(QueryError):
         self._init_args = (query, parameter, meaning)
 
 
-class QueryTimeout(QueryError):
+class QueryTimeout(QueryError, TimeoutError):
     """A query ran longer than the time allowed for it."""
 
     def __init__(self, seconds: float, query: str | None = None) -> None:
@@ -209,3 +245,49 @@ class PushError(MlaKgError):
         self.target_unchanged = target_unchanged
         super().__init__(message)
         self._init_args = (message, self.uploaded, target_unchanged)
+
+
+class OutputUnwritable(MlaKgError, OSError):
+    """The file given with ``-o/--output`` cannot be written; nothing was written.
+
+    :param path: the path given.
+    :param cause: why it cannot be written (missing folder, a directory, no permission).
+    """
+
+    def __init__(self, path: str | Path, cause: str) -> None:
+        self.path = str(path)
+        self.cause = cause
+        MlaKgError.__init__(
+            self,
+            f"cannot write {self.path}: {cause}; give -o a file in an existing, writable folder",
+        )
+        self._init_args = (path, cause)
+
+
+class MissingExtra(MlaKgError, ImportError):
+    """A command needs a package of an optional extra that is not installed.
+
+    :param module: the module that could not be imported.
+    :param extra: the extra of mla-kg that installs it.
+    :param needed_for: what needs it, in the user's words.
+    """
+
+    def __init__(self, module: str, extra: str, needed_for: str) -> None:
+        self.module = module
+        self.extra = extra
+        self.needed_for = needed_for
+        MlaKgError.__init__(self, f"{needed_for} needs {module}: pip install 'mla-kg[{extra}]'")
+        self._init_args = (module, extra, needed_for)
+
+
+class UnknownBackend(MlaKgError, ValueError):
+    """No SPARQL engine of mla-kg has this name."""
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        self.name = name
+        self.known = list(known)
+        super().__init__(
+            f"unknown backend {name!r}; use one of: {', '.join(self.known)} "
+            "(or KnowledgeGraph.remote(URL) for a SPARQL endpoint)"
+        )
+        self._init_args = (name, self.known)

@@ -14,6 +14,7 @@ not make the graph non-conforming.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -27,9 +28,12 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from mla_kg import paths, queries
+from mla_kg import paths
 from mla_kg.errors import QueryError, ShapeViolation
-from mla_kg.store import KnowledgeGraph, read_graph
+from mla_kg.graph import queries
+from mla_kg.graph.embedded import open_engine
+from mla_kg.graph.files import read_graph
+from mla_kg.graph.store import GraphStore, Store
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -147,11 +151,34 @@ def _nonempty_oxigraph_data() -> Iterator[None]:
         del data_graph.__bool__
 
 
-def _shacl_results(data: KnowledgeGraph, shapes: Graph) -> list[ValidationResult]:
+class _NoLexicalWarnings(logging.Filter):
+    """Drop rdflib's log records (with tracebacks) for literals that are not of their datatype.
+
+    A malformed ``"not a date"^^xsd:date`` is what the shapes report as a violation; rdflib
+    logs a traceback each time it meets the literal, before the report says it properly.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's lexical-form warnings while validating (the report names the fault)."""
+    logger = logging.getLogger("rdflib.term")
+    quiet = _NoLexicalWarnings()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
+def _shacl_results(data: Store, shapes: Graph) -> list[ValidationResult]:
     """Run pyshacl and read its report graph into results."""
     # pyshacl evaluates SPARQL constraints on the engine it is given; on rdflib it re-parses
     # each constraint for every focus node (about 400 times slower than on pyoxigraph).
-    with _nonempty_oxigraph_data():
+    with _nonempty_oxigraph_data(), _quiet_rdflib():
         _, report, _ = pyshacl.validate(
             data.store,
             shacl_graph=shapes,
@@ -197,9 +224,7 @@ def _anonymous(shapes: Graph, shape: Node | None) -> str:
     return _text(shape) or ""
 
 
-def _check_results(
-    kg: KnowledgeGraph, checks: Sequence[queries.NamedQuery]
-) -> list[ValidationResult]:
+def _check_results(kg: GraphStore, checks: Sequence[queries.NamedQuery]) -> list[ValidationResult]:
     """Run every QC check; each row is a violation."""
     results = []
     for check in checks:
@@ -264,8 +289,11 @@ def validate(
     bundled = paths.ontology_files(include_shapes=False)
     if include_data:
         bundled += paths.data_files()
-    kg = KnowledgeGraph(extra_files=bundled + extra, include_bundled=False)
-    shapes = _shapes_graph(paths.SHAPES_FILE)
-    results = _check_results(kg, queries.load_checks()) + _shacl_results(kg, shapes)
+    with _quiet_rdflib():
+        kg = Store(open_engine("oxigraph"), bundled + extra)
+        shapes = _shapes_graph(paths.SHAPES_FILE)
+        found = _check_results(kg, queries.load_checks()) + _shacl_results(kg, shapes)
+    # pyshacl reports a fault once per way it reaches it (e.g. two shapes' paths): list it once.
+    results = list(dict.fromkeys(found))
     results.sort(key=lambda r: (r.focus, r.path or "", r.source, r.message, r.value or ""))
     return ValidationReport(results=results, files=[str(path) for path in extra])

@@ -495,8 +495,11 @@ def test_every_rendering_marks_recalled_citations(three: Comparison) -> None:
         "csv": three.to_csv(),
     }
     for name, text in renderings.items():
-        assert recalled + RECALLED_MARK in text or recalled + "<span" in text, name
+        # HTML links the citation to its provision, then colours the mark.
+        marked = (recalled + RECALLED_MARK, recalled + "<span", recalled + "</a><span")
+        assert any(form in text for form in marked), name
         assert verified + RECALLED_MARK not in text, name
+        assert verified + "</a><span" not in text, name
         assert RECALLED_LEGEND in text, name
     latex = three.to_latex()
     assert recalled + r"\textdagger{}" in latex

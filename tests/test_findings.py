@@ -59,7 +59,9 @@ def _citations(cell: Cell) -> dict[str, str]:
 def _claims(kg: KnowledgeGraph, instrument: str, pinpoint: str) -> list[dict[str, str]]:
     """Return the claims about an instrument whose pinpoint contains the text, as strings."""
     rows = kg.run("claims_about", instrument=instrument).rows
-    return [{k: str(v) for k, v in r.items()} for r in rows if pinpoint in str(r["pinpoint"])]
+    return [
+        {k: str(v) for k, v in r.items()} for r in rows if pinpoint in str(r.get("pinpoint", ""))
+    ]
 
 
 def _absent_on_seed(cell: Cell, pinpoint: str = "") -> None:
@@ -126,10 +128,10 @@ def test_eu_us_allows_transmission_outside_the_central_authority_channel(
     direct = seed_comparison.cell("direct-judicial-contact", EU_US)
     assert direct.status == "present"
     # Art 4(3): bank-information requests between designated investigating or prosecuting
-    # authorities (official: the US notification under Art 4(3)); Art 5(3): direct contacts
-    # within a joint investigation team, seen only in the Dutch text via a mirror (recalled).
+    # authorities; Art 5(3): direct contacts within a joint investigation team. Both read in the
+    # authentic Dutch text (official record BWBV0004049).
     pinpoints = {p.citation: p.recalled for p in direct.pinpoints()}
-    assert pinpoints == {"Art 4(3)": False, "Art 5(3)": True}
+    assert pinpoints == {"Art 4(3)": False, "Art 5(3)": False}
     assert _citations(direct)["Art 4(3)"] == "official"
     # The seed's pinpoint (fn 78, Art 4(3)(a)) stays visible with the research's check of it.
     rows = kg.run("claims_about", instrument=EU_US).rows
@@ -188,8 +190,13 @@ def test_eu_japan_obligation_goes_further_than_the_1959_conventions_undertaking(
 
 
 def test_no_agreement_lets_the_requesting_state_set_deadlines(seed_comparison: Comparison) -> None:
-    for instrument in (EU_JP, EU_US, JP_US):
+    for instrument in (EU_JP, JP_US):
         _absent_on_seed(seed_comparison.cell("deadlines", instrument))
+    # EU-US: the seed's statement was checked against the full authentic Dutch text, so the
+    # absence is official and still cites the seed.
+    eu_us = seed_comparison.cell("deadlines", EU_US)
+    assert eu_us.status == "absent" and eu_us.verification == "official"
+    assert SEED in {e["source"] for e in eu_us.evidence()}
 
 
 def test_deadlines_are_an_improved_cooperation_feature_of_the_2000_convention_art_4_2(
@@ -227,7 +234,8 @@ def test_usual_grounds_also_in_japan_us_but_only_recalled_there(
 ) -> None:
     # Seed fn 86: the usual grounds are found "as well as in" the Japan-US treaty (Art 3(4)).
     # The research recalls political-offence and essential-interests grounds in Art 3(1) only,
-    # recalls no ne bis in idem ground, and has double criminality only as a candidate.
+    # recalls no ne bis in idem ground, and places double criminality in Art 3(1) only as a
+    # candidate (whether the treaty has such a ground is contested: see the next test).
     for feature in ("refusal-political-offence", "refusal-essential-interests"):
         cell = seed_comparison.cell(feature, JP_US)
         assert [p.citation for p in cell.pinpoints()] == ["Art 3(1)"], feature
@@ -235,25 +243,65 @@ def test_usual_grounds_also_in_japan_us_but_only_recalled_there(
     ne_bis = seed_comparison.cell("refusal-ne-bis-in-idem", JP_US)
     assert ne_bis.status == "absent" and ne_bis.recalled
     coercive = seed_comparison.cell("refusal-double-criminality-coercive", JP_US)
-    assert coercive.status == "unknown"
+    assert not coercive.provisions
     assert [p.citation for p in coercive.candidates] == ["Art 3(1)"]
     claims = _claims(kg, JP_US, "fn 86")
     assert len(claims) == 1 and str(claims[0]["source"]) == SEED
     assert "Art. 3(4)" in str(claims[0]["pinpoint"]) and "unverified" in str(claims[0]["check"])
 
 
+def test_japan_us_dual_criminality_is_contested_not_asserted(
+    kg: KnowledgeGraph, seed_comparison: Comparison
+) -> None:
+    # Issue 13: the data used to say a dual-criminality ground exists. Without the treaty text
+    # it is contested: a 2009 ministerial answer (seen in a reproduction) limits refusal for
+    # lack of dual criminality to compulsory measures; a member's 2004 committee statement says
+    # the treaty does not require dual criminality. Nothing about it may be above recalled, and
+    # the comparison must show the conflict with both sides and their sources.
+    coercive = seed_comparison.cell("refusal-double-criminality-coercive", JP_US)
+    assert coercive.status == "present" and coercive.recalled
+    assert coercive.verification == "recalled"
+    assert coercive.conflict
+    (claim,) = coercive.claims
+    assert "does not make dual criminality a condition" in claim.statement
+    assert claim.verification == "recalled"
+    assert "21 Apr 2004" in claim.pinpoint
+    note = next(text for _, _, c, text in seed_comparison.notes() if c is coercive)
+    assert "presence" in note and "contradicted by claim" in note
+    general = seed_comparison.cell("refusal-double-criminality-general", JP_US)
+    assert general.status == "absent" and general.recalled
+    # The three statements are claims with their sources: the member's website (recalled), the
+    # 2005 White Paper (official, and it does not name dual criminality), the 2009 answer
+    # (recalled, a reproduction of the minutes).
+    base = "https://w3id.org/mla-kg/id/source/jp-us-mlat-"
+    expected = {
+        "21 Apr 2004": (base + "s16", "recalled"),
+        "White Paper on Crime 2005": (base + "s8", "official"),
+        "10 Jun 2009": (base + "s18", "recalled"),
+    }
+    for pinpoint, (source, verification) in expected.items():
+        claims = _claims(kg, JP_US, pinpoint)
+        assert len(claims) == 1, pinpoint
+        assert claims[0]["source"] == source and claims[0]["verification"].endswith(verification)
+    (white_paper,) = _claims(kg, JP_US, "White Paper on Crime 2005")
+    assert "does not name dual criminality" in white_paper["check"]
+    assert "contradicts" not in white_paper  # consistent with either reading, contradicts neither
+
+
 def test_fiscal_and_military_offence_grounds_are_traditional_found_in_the_1959_convention(
     kg: KnowledgeGraph, reference_comparison: Comparison
 ) -> None:
-    # Seed fn 89 cites Art 2 of the 1959 Convention. The research places the fiscal ground in
-    # Art 2(a) and the military-offence exclusion in Art 1(2); both citations are only recalled.
+    # Seed fn 89 cites Art 2 of the 1959 Convention. The official text places the fiscal ground
+    # in Art 2(a) and the military-offence exclusion in Art 1(2); both are read in the official
+    # record (BWBV0001009), so neither citation carries the recalled mark.
     for feature, citation in (
         ("refusal-fiscal-offence", "Art 2(a)"),
         ("refusal-military-offence", "Art 1(2)"),
     ):
         cell = reference_comparison.cell(feature, COE_1959)
         assert [p.citation for p in cell.pinpoints()] == [citation], feature
-        assert cell.recalled and cell.text() == citation + RECALLED_MARK
+        assert not cell.recalled and cell.text() == citation
+        assert [p.verification for p in cell.pinpoints()] == ["official"], feature
         assert reference_comparison.row(feature).marks == "traditional"
         _absent_on_seed(reference_comparison.cell(feature, EU_JP), "fn 89")
     # Two fact sheets (EU-Japan and the 1959 Convention) each record the seed's claim.
@@ -290,9 +338,10 @@ def test_eu_us_bars_bank_secrecy_in_art_4_5_not_art_5_as_the_seed_cites(
 ) -> None:
     cell = seed_comparison.cell("bank-secrecy-excluded", EU_US)
     assert [p.citation for p in cell.pinpoints()] == ["Art 4(5)"]
-    # Read only in the Dutch text through a mirror: recalled, and marked so.
-    assert cell.pinpoints()[0].recalled
-    assert cell.text().startswith("Art 4(5)" + RECALLED_MARK)
+    # Read in the authentic Dutch text (official record): official, so no dagger.
+    assert not cell.pinpoints()[0].recalled
+    assert cell.text().startswith("Art 4(5)")
+    assert not cell.text().startswith("Art 4(5)" + RECALLED_MARK)
     # The seed's claim (fn 92, citing Art 5) stays visible against the provision.
     assert any("fn 92 (cites Art. 5)" in claim.pinpoint for claim in cell.claims)
 
@@ -350,7 +399,9 @@ def test_videoconference_in_eu_japan_and_eu_us_but_not_japan_us(
     eu_japan = seed_comparison.cell("videoconference-hearing", EU_JP)
     assert _citations(eu_japan)["Art 16 [1]"] == "scholarly"  # seed: Art 16
     eu_us = seed_comparison.cell("videoconference-hearing", EU_US)
-    assert _citations(eu_us)["Art 6(1)"] == "scholarly"  # seed fn 98: Art 6
+    # seed fn 98: Art 6; the paragraph was read in the authentic Dutch text, the seed stays a source
+    assert _citations(eu_us)["Art 6(1)"] == "official"
+    assert SEED in next(p for p in eu_us.provisions if p.citation == "Art 6(1)").sources
     _absent_on_seed(seed_comparison.cell("videoconference-hearing", JP_US))
 
 
@@ -376,9 +427,10 @@ def test_videoconference_was_introduced_by_the_2000_convention_art_10(
 def test_joint_investigation_teams_in_eu_us_not_in_eu_japan_or_japan_us(
     seed_comparison: Comparison,
 ) -> None:
-    assert _citations(seed_comparison.cell("joint-investigation-teams", EU_US))["Art 5(1)"] == (
-        "scholarly"
-    )  # seed fn 100, 102: Art 5
+    # seed fn 100, 102: Art 5; read in the authentic Dutch text, the seed stays a source
+    jits = seed_comparison.cell("joint-investigation-teams", EU_US)
+    assert _citations(jits)["Art 5(1)"] == "official"
+    assert SEED in next(p for p in jits.provisions if p.citation == "Art 5(1)").sources
     _absent_on_seed(seed_comparison.cell("joint-investigation-teams", EU_JP), "fn 100-109")
     _absent_on_seed(seed_comparison.cell("joint-investigation-teams", JP_US))
 
@@ -391,7 +443,7 @@ def test_japan_ratified_a_jit_basis_only_where_not_contrary_to_domestic_law(
     cell = kg.compare([UN_DRUGS, EU_JP], features=["joint-investigation-teams"]).cell(
         "joint-investigation-teams", UN_DRUGS
     )
-    assert _citations(cell) == {"Art 9 para 1(c)": "official"} and not cell.recalled
+    assert _citations(cell) == {"Art 9(1)(c)": "official"} and not cell.recalled
     claims = _claims(kg, UN_DRUGS, "fn 105-106")
     assert len(claims) == 1 and "not contrary to domestic law" in claims[0]["statement"]
 
@@ -478,7 +530,7 @@ def test_eu_us_mla_keeps_only_a_general_public_order_clause(
     # Seed fn 129: only a general "public order" clause, with no reference to capital punishment.
     public_order = seed_comparison.cell("refusal-essential-interests", EU_US)
     assert [p.citation for p in public_order.pinpoints()] == ["Art 13 [1]"]
-    assert public_order.recalled, "its placement was seen only in the Dutch text via a mirror"
+    assert not public_order.recalled, "its placement was read in the authentic Dutch text"
     claims = _claims(kg, EU_US, "fn 128-129")
     assert len(claims) == 1 and str(claims[0]["check"]).startswith("Confirmed")
     assert "general 'public order' clause" in str(claims[0]["statement"])

@@ -300,7 +300,14 @@ def test_both_engines_find_the_same_bases(kg: KnowledgeGraph, rdflib_kg: Knowled
         )
 
 
-JAPAN_BILATERALS = ["jp-kr-mlat", "jp-cn-mlat", "jp-hk-mlaa", "jp-ru-mlat", "jp-us-mlat"]
+JAPAN_BILATERALS = [
+    "jp-kr-mlat",
+    "jp-cn-mlat",
+    "jp-hk-mlaa",
+    "jp-ru-mlat",
+    "jp-us-mlat",
+    "jp-vn-mlat",
+]
 
 
 def _partners(kg: KnowledgeGraph, instrument: str) -> list[str]:

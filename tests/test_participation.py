@@ -267,6 +267,32 @@ def test_bilateral_parties_bound_from_entry_into_force(
         assert row["mode"] == URIRef(MLA + "asParty")
 
 
+@pytest.mark.parametrize(
+    ("instrument", "day", "source"),
+    [("jp-us-mlat", dt.date(2006, 7, 21), "s15"), ("jp-cn-mlat", dt.date(2008, 11, 23), "s9")],
+)
+def test_japan_us_and_china_in_force_from_the_mofa_release_of_2009(
+    any_kg: KnowledgeGraph, instrument: str, day: dt.date, source: str
+) -> None:
+    # Issue 13: the MOFA press release of 15 Dec 2009 lists both dates (seen in the stored page);
+    # the participations of both parties are official from that day, citing that release.
+    for party in BILATERAL[instrument]:
+        row = _participation(any_kg, instrument, party)
+        assert _date(row, "from") == day
+        assert row["status"] == URIRef(MLA + "official")
+        sources = {
+            str(r["source"])
+            for r in any_kg.query(
+                SOURCES,
+                {
+                    "instrument": URIRef(INSTRUMENT + instrument),
+                    "participant": URIRef(STATE + party),
+                },
+            ).rows
+        }
+        assert sources == {SOURCE + f"{instrument}-{source}"}
+
+
 def test_japan_korea_treaty_dates(any_kg: KnowledgeGraph) -> None:
     row = _participation(any_kg, "jp-kr-mlat", "KR")
     assert _date(row, "from") == dt.date(2007, 1, 26)
@@ -291,3 +317,24 @@ def test_japan_act_binds_japan(any_kg: KnowledgeGraph) -> None:
     assert row["bound"] == Literal(True)
     assert "from" not in row
     assert row["status"] == URIRef(MLA + "official")
+
+
+def test_the_participation_query_gives_one_row_per_record(any_kg: KnowledgeGraph) -> None:
+    result = any_kg.run("participation")
+    records = [str(row["participation"]) for row in result.rows]
+    assert len(records) == len(set(records)) > 100
+    count = any_kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?p a mla:Participation }").rows[0]["n"]
+    assert len(records) == int(count)  # type: ignore[call-overload]
+    # A record's several sources, notes and reservations are all in its one row.
+    gb = next(
+        r for r in result.rows if str(r["participation"]).endswith("eu-jp-mla/participation/GB")
+    )
+    sources = any_kg.query(
+        "SELECT ?p ?s WHERE { ?p mla:source ?s }", {"p": gb["participation"]}
+    ).rows
+    assert sorted(str(gb["source"]).split()) == sorted(str(r["s"]) for r in sources)
+    assert len(sources) > 1 and str(gb["note"]).count(" | ") >= 1
+    jp = next(
+        r for r in result.rows if str(r["participation"]).endswith("budapest-2001/participation/JP")
+    )
+    assert str(jp["reservation"]).count(" | ") >= 3

@@ -2,7 +2,8 @@
 
 Each line has the time, client, method, path, status, response size and duration; a SPARQL
 request adds what the endpoint did with it (query form, rows, truncation, timeout) from
-``request.state.sparql``. The query text itself is not logged, only its length.
+``request.state.sparql``. The query text itself is not logged, only its length. A client that
+hung up before it was answered is logged with status 499 and ``"client_gone": true``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("mla_kg.server.access")
+#: The status logged for a request whose client hung up before it was answered (as nginx does).
+CLIENT_GONE = 499
 
 
 class AccessLogMiddleware:
@@ -45,6 +48,9 @@ class AccessLogMiddleware:
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 entry = _entry(scope, seen, started)
+                if not seen["status"] and state.get("client_gone"):
+                    entry["status"] = CLIENT_GONE
+                    entry["client_gone"] = True
                 if state.get("sparql"):
                     entry["sparql"] = state["sparql"]
                 access_log.info(json.dumps(entry, ensure_ascii=False))

@@ -7,23 +7,21 @@ Description), ``/.well-known/void``, ``/dump.ttl``, ``/dump.nt``, ``/dump.jsonld
 and ``/ontology`` (RDF by content negotiation; HTML from the pages). Every other route comes
 from :mod:`mla_kg.server.pages`.
 
-Interface with the pages (also in ``/work/server-interface.md``)
-----------------------------------------------------------------
+Interface with the pages
+------------------------
 ``mla_kg.server.pages`` provides ``page_routes(endpoint: Endpoint) -> list[BaseRoute]``,
 called once when the app is built (before any worker runs: no queries in it), and
 ``async def ontology_page(request) -> Response``, the HTML of ``/ontology``. Pages reach the
-data only through the :class:`Endpoint` they are given (also ``request.app.state.endpoint``):
-``select``, ``select_many``, ``graph``, ``compare`` and ``named_query``. Rows are dicts of
-:class:`~mla_kg.server.results.Term`, unbound variables absent. User text (path segments,
-form fields) never enters SPARQL text: it is bound as an rdflib ``URIRef`` or ``Literal``
-through ``bindings`` (a plain ``str`` is refused). Failures are
-:class:`~mla_kg.server.protocol.ProtocolError` with a status and a message safe to show.
+data only through the :class:`~mla_kg.server.endpoint.Endpoint` they are given. Failures are
+:class:`~mla_kg.server.protocol.ProtocolError` with a status and a message safe to show. The
+imports run one way: app -> pages -> endpoint -> worker.
 
-Safety: queries run in worker processes that are killed and replaced when they overrun the
-timeout (answered 503, while the other workers go on serving); answers are capped at
-``max_rows`` with a truncation marker; URL, header and body sizes are capped; SPARQL Update and
-``SERVICE`` are refused; every response, errors included, carries CORS headers; clients never
-see a stack trace; every request is written to the structured access log.
+Safety (docs/serving.md, "Security model"): queries run in sandboxed worker processes that
+cannot open network sockets and are killed and replaced when they overrun the timeout (503,
+while the others go on serving); bounded lookups take their own lane; a client may hold only a
+few pool queries at once (429); answers are capped in rows and bytes with a marker; URL, header
+and body sizes and query nesting are capped; SPARQL Update and ``SERVICE`` are refused; clients
+never see a stack trace; every request is written to the structured access log.
 """
 
 from __future__ import annotations
@@ -31,12 +29,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import re
 import shutil
 import tempfile
-import traceback
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,218 +40,43 @@ import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mla_kg.errors import QueryTimeout, UnknownQuery
 from mla_kg.namespaces import PREFIXES
 from mla_kg.paths import ONTOLOGY_DIR
 from mla_kg.server import guard, protocol, results
 from mla_kg.server.access_log import AccessLogMiddleware
-from mla_kg.server.dataset import DUMPS, Dataset, build_dataset
+from mla_kg.server.dataset import DUMPS, build_dataset
 from mla_kg.server.discovery import Descriptions
-from mla_kg.server.protocol import ProtocolError
-from mla_kg.server.worker import (
-    CompareJob,
-    RowsJob,
-    SparqlJob,
-    WorkerPool,
-    WorkerSettings,
+from mla_kg.server.endpoint import (  # noqa: F401  (GraphAnswer: the pages' import path)
+    Endpoint,
+    GraphAnswer,
+    default_workers,
 )
+from mla_kg.server.limits import (  # noqa: F401  (MAX_URL_BYTES: imported from here by tests)
+    DEFAULT_CLIENT_QUERIES,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT,
+    MAX_BODY_BYTES,
+    MAX_URL_BYTES,
+)
+from mla_kg.server.middleware import GuardMiddleware, NoSniffMiddleware
+from mla_kg.server.protocol import ProtocolError
+from mla_kg.server.responses import TimedResponse, error_response
+from mla_kg.server.worker import SparqlJob, WorkerPool, WorkerSettings
 
 log = logging.getLogger("mla_kg.server")
 
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_ROWS = 10_000
-#: Longest URL (path and query string) accepted; longer GET queries should be POSTed.
-MAX_URL_BYTES = 8_192
-#: Largest total size of the request headers.
-MAX_HEADER_BYTES = 16_384
-#: Largest request body (a POSTed query).
-MAX_BODY_BYTES = 1_048_576
-PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
-_BASE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?/(?:[A-Za-z0-9._~\-]+/)*\Z")
+#: Workers of the lookup lane (:mod:`mla_kg.server.lanes`): bounded queries need only one.
+LOOKUP_WORKERS = 1
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-_PAGE_QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-_CORS_HEADERS = [
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", results.TRUNCATED_HEADER.encode()),
-]
-
-
-def default_workers() -> int:
-    """Return the default number of query workers: one per core, between 2 and 4.
-
-    Two is the least that keeps simple queries answered while one worker is busy.
-    """
-    return max(2, min(4, os.cpu_count() or 2))
-
-
-@dataclass(frozen=True)
-class GraphAnswer:
-    """A CONSTRUCT or DESCRIBE answer, serialized by content negotiation.
-
-    :ivar media_type: the RDF media type of ``body``.
-    :ivar body: the serialized triples.
-    :ivar count: the number of triples.
-    :ivar truncated: whether the answer was cut at the row cap.
-    """
-
-    media_type: str
-    body: bytes
-    count: int
-    truncated: bool
-
-
-Binding = Any  # rdflib URIRef or Literal, or results.Term
-
-
-def _bindings(bindings: Mapping[str, Binding] | None) -> tuple[tuple[str, results.Term], ...]:
-    """Turn the bindings of a page query into plain terms a worker can receive.
-
-    :raises TypeError: for a value that is not an IRI or literal (a plain ``str`` included).
-    :raises ValueError: for a name that is not a SPARQL variable name.
-    """
-    out = []
-    for name, value in (bindings or {}).items():
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ValueError(f"{name!r} is not a variable name (letters, digits, '_')")
-        out.append((name, results.Term.from_rdflib(value)))
-    return tuple(out)
-
-
-class Endpoint:
-    """What the pages (and the ``/sparql`` route) use to query the data: the worker pool.
-
-    :param timeout: seconds a query may run before its worker is killed.
-    :param max_rows: the row cap of every answer.
-    :param public_url: the server's base URL for links, or ``None`` to take it from requests.
-    """
-
-    def __init__(self, timeout: float, max_rows: int, public_url: str | None = None) -> None:
-        self.timeout = timeout
-        self.max_rows = max_rows
-        self.public_url = public_url
-        self.pool: WorkerPool | None = None
-        self.dataset: Dataset | None = None
-
-    @property
-    def triples(self) -> int:
-        """Return the number of triples in the default graph (0 before start-up)."""
-        return self.dataset.triples if self.dataset else 0
-
-    def base_url(self, request: Request) -> str:
-        """Return the server's base URL as the client reached it, ending in ``/``.
-
-        A ``Host`` header that is not a plain host name (and port) gives ``http://localhost/``,
-        so that no client text reaches the IRIs the server writes.
-        """
-        if self.public_url:
-            return self.public_url
-        url = str(request.base_url)
-        return url if _BASE_URL.match(url) else "http://localhost/"
-
-    def _running_pool(self) -> WorkerPool:
-        if self.pool is None:
-            raise ProtocolError(503, "the server is starting; retry in a moment", "Starting")
-        return self.pool
-
-    async def run(self, job: SparqlJob | RowsJob | CompareJob) -> Any:
-        """Run a job on the worker pool; a timeout or worker error becomes a ProtocolError."""
-        try:
-            answer = await self._running_pool().run(job)
-        except QueryTimeout:
-            raise ProtocolError(
-                503,
-                f"the query ran longer than this server's limit of {self.timeout:g} s and was "
-                "stopped. Add LIMIT, make the patterns more specific (fewer unconnected "
-                "variables), or run it on your own copy of the data (`mla-kg export`).",
-                "Query timeout",
-            ) from None
-        if answer.status != 200:
-            raise ProtocolError(answer.status, answer.message, answer.title)
-        return answer
-
-    async def select(
-        self,
-        sparql: str,
-        bindings: Mapping[str, Binding] | None = None,
-        *,
-        max_rows: int | None = None,
-    ) -> list[dict[str, results.Term]]:
-        """Run one SELECT query and return its rows (unbound variables absent).
-
-        :param sparql: the query text (a fixed text, never built from user input).
-        :param bindings: values of variables, as rdflib ``URIRef`` / ``Literal``.
-        :param max_rows: a cap below the server's.
-        """
-        return (await self.select_many([(sparql, bindings)], max_rows=max_rows))[0]
-
-    async def select_many(
-        self,
-        queries: Sequence[tuple[str, Mapping[str, Binding] | None]],
-        *,
-        max_rows: int | None = None,
-    ) -> list[list[dict[str, results.Term]]]:
-        """Run several SELECT queries in one worker round trip; return the rows of each."""
-        cap = min(max_rows or self.max_rows, self.max_rows)
-        job = RowsJob(tuple((text, _bindings(bound)) for text, bound in queries), cap)
-        answer = await self.run(job)
-        return list(answer.rows)
-
-    async def graph(
-        self,
-        sparql: str,
-        bindings: Mapping[str, Binding] | None = None,
-        *,
-        accept: str | None = None,
-    ) -> GraphAnswer:
-        """Run a CONSTRUCT or DESCRIBE query and serialize it for the ``Accept`` header."""
-        job = SparqlJob(sparql, accept, self.max_rows, bindings=_bindings(bindings))
-        answer = await self.run(job)
-        if answer.form != "GRAPH":
-            raise ProtocolError(400, "graph() needs a CONSTRUCT or DESCRIBE query")
-        return GraphAnswer(
-            answer.media_type, answer.body, answer.count, answer.truncated_at is not None
-        )
-
-    async def compare(self, instrument_ids: Sequence[str]) -> dict[str, Any]:
-        """Return the comparison of instruments in the comparison layer's JSON form.
-
-        :raises ProtocolError: 404 naming the known ids when an id is unknown.
-        """
-        answer = await self.run(CompareJob(tuple(str(i) for i in instrument_ids)))
-        data: dict[str, Any] = answer.data
-        return data
-
-    def named_query(self, name: str) -> str:
-        """Return the text of a page query, ``mla_kg/server/queries/<name>.rq``.
-
-        :raises UnknownQuery: naming the page queries there are.
-        """
-        known = sorted(path.stem for path in PAGE_QUERIES_DIR.glob("*.rq"))
-        if not _PAGE_QUERY_NAME.match(name) or name not in known:
-            raise UnknownQuery(name, known)
-        return (PAGE_QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
 # --- responses -------------------------------------------------------------------------------
-
-
-def error_response(
-    status: int, title: str, message: str, accept: str | None = None, **headers: str
-) -> Response:
-    """Return an error as plain text, or as JSON when the client prefers JSON."""
-    choice = protocol.negotiate(accept, ("text/plain", "application/json"))
-    extra = {key.replace("_", "-"): value for key, value in headers.items()}
-    if choice == "application/json":
-        body = {"status": status, "title": title, "message": message}
-        return JSONResponse(body, status_code=status, headers=extra)
-    return Response(
-        f"{status} {title}\n\n{message}\n", status, media_type="text/plain", headers=extra
-    )
 
 
 def _protocol_error(request: Request, error: Exception) -> Response:
@@ -265,7 +85,7 @@ def _protocol_error(request: Request, error: Exception) -> Response:
     headers = {}
     if error.status == 405:
         headers["Allow"] = "GET, HEAD, POST, OPTIONS"
-    if error.status == 503:
+    if error.status in (429, 503):
         headers["Retry-After"] = "1"
     return error_response(
         error.status, error.title, error.message, request.headers.get("accept"), **headers
@@ -329,29 +149,42 @@ async def sparql(request: Request) -> Response:
         return _describe(request, "sd")
     if guard.is_update(parsed.query):
         raise ProtocolError(403, protocol.READ_ONLY)
+    try:
+        guard.check_shape(parsed.query)
+    except guard.QueryTooComplex as error:
+        raise ProtocolError(400, str(error), "Query too complex") from None
+    if not endpoint.allow_federation:
+        guard.refuse_federation(parsed.query)
     request.state.sparql = {"query_chars": len(parsed.query)}
     job = SparqlJob(
         query=parsed.query,
         accept=request.headers.get("accept"),
         max_rows=endpoint.max_rows,
+        max_bytes=endpoint.max_bytes,
         default_graphs=parsed.default_graphs,
         named_graphs=parsed.named_graphs,
         base_iri=f"{endpoint.base_url(request)}sparql",
     )
     try:
-        answer = await endpoint.run(job)
+        answer = await endpoint.run_query(job, (request.client or ("?",))[0])
     except ProtocolError as error:
         request.state.sparql.update(
             {"status": error.status, "timeout": error.title == "Query timeout"}
         )
         raise
     request.state.sparql.update(
-        {"form": answer.form, "results": answer.count, "truncated": answer.truncated_at}
+        {
+            "form": answer.form,
+            "results": answer.count,
+            "truncated": answer.truncation.cap if answer.truncation else None,
+        }
     )
     headers = {"Vary": "Accept"}
-    if answer.truncated_at is not None:
-        headers[results.TRUNCATED_HEADER] = results.truncation_note(answer.truncated_at)
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+    if answer.truncation is not None:
+        headers[results.TRUNCATED_HEADER] = answer.truncation.note()
+    return TimedResponse(
+        answer.body, media_type=answer.media_type, headers=headers, seconds=endpoint.timeout
+    )
 
 
 async def void(request: Request) -> Response:
@@ -371,19 +204,23 @@ async def dump(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    """Report whether the server can answer: workers alive, timeouts so far, dataset size."""
+    """Report whether the server can answer, and how busy it is: workers, lanes, clients."""
     endpoint = _endpoint(request)
     if endpoint.pool is None:
         return JSONResponse({"status": "starting"}, status_code=503)
     workers = dict(endpoint.pool.status())
-    status = "ok" if workers["alive"] == workers["size"] else "degraded"
+    lookup = dict(endpoint.lookup_pool.status()) if endpoint.lookup_pool else None
+    healthy = workers["alive"] == workers["size"] and (lookup is None or lookup["alive"])
     body = {
-        "status": status if workers["alive"] else "down",
+        "status": ("ok" if healthy else "degraded") if workers["alive"] else "down",
         "triples": endpoint.triples,
         "named_graphs": endpoint.dataset.named_graphs if endpoint.dataset else {},
         "timeout_s": endpoint.timeout,
         "max_rows": endpoint.max_rows,
+        "max_bytes": endpoint.max_bytes,
         "workers": workers,
+        "lookup_lane": lookup,
+        "clients": endpoint.slots.status(),
     }
     return JSONResponse(body, status_code=200 if workers["alive"] else 503)
 
@@ -420,119 +257,6 @@ async def ontology(request: Request) -> Response:
     return response
 
 
-# --- middleware ------------------------------------------------------------------------------
-
-
-class CorsMiddleware:
-    """Add CORS headers to every response, errors included, and answer preflight requests.
-
-    The data is public and read-only, so any origin may read it; no credentials are involved.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer a preflight, or pass the request on and add the headers to its answer."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers", []))
-        if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 204,
-                    "headers": [
-                        *_CORS_HEADERS,
-                        (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
-                        (b"access-control-allow-headers", b"Accept, Content-Type"),
-                        (b"access-control-max-age", b"86400"),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
-            return
-
-        async def send_with_cors(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *_CORS_HEADERS]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_cors)
-
-
-class _BodyTooLarge(Exception):
-    """A request body grew past the cap while being read."""
-
-
-class GuardMiddleware:
-    """Refuse oversized requests, and turn any uncaught error into a 500 without details.
-
-    The traceback goes to the server log; the client learns only that the server failed.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check the sizes, then run the app and catch whatever it lets escape."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = scope.get("headers", [])
-        accept = next((v.decode("latin-1") for k, v in headers if k == b"accept"), None)
-        url_bytes = len(scope.get("raw_path") or b"") + len(scope.get("query_string", b""))
-        header_bytes = sum(len(key) + len(value) + 4 for key, value in headers)
-        length = next((value for key, value in headers if key == b"content-length"), b"0")
-        refusal = None
-        if url_bytes > MAX_URL_BYTES:
-            refusal = (
-                414,
-                f"the URL is longer than {MAX_URL_BYTES} bytes; POST a long query to /sparql "
-                "as application/sparql-query instead",
-            )
-        elif header_bytes > MAX_HEADER_BYTES:
-            refusal = (431, f"the request headers are larger than {MAX_HEADER_BYTES} bytes")
-        elif not length.strip().isdigit():
-            refusal = (400, "the Content-Length header is not a number")
-        elif int(length) > MAX_BODY_BYTES:
-            refusal = (
-                413,
-                f"the request body is larger than {MAX_BODY_BYTES} bytes; send a shorter query",
-            )
-        if refusal:
-            status, message = refusal
-            title = protocol.TITLES[status]
-            await error_response(status, title, message, accept)(scope, receive, send)
-            return
-        started = False
-
-        async def send_noting(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_noting)
-        except Exception:
-            log.error(
-                "unhandled error on %s %s\n%s",
-                scope["method"],
-                scope["path"],
-                traceback.format_exc(),
-            )
-            if not started:
-                response = error_response(
-                    500,
-                    "Internal error",
-                    "the server failed on this request; the server log has the details",
-                    accept,
-                )
-                await response(scope, receive, send)
-
-
 # --- the application -------------------------------------------------------------------------
 
 
@@ -541,6 +265,95 @@ def _page_parts(endpoint: Endpoint) -> tuple[list[BaseRoute], Any]:
     from mla_kg.server.pages import ontology_page, page_routes
 
     return list(page_routes(endpoint)), ontology_page
+
+
+@dataclass(frozen=True)
+class _Serving:
+    """What the lifespan needs to build the dataset and start the workers."""
+
+    files: tuple[Path, ...]
+    graphs: Mapping[str, Path]
+    include_bundled: bool
+    size: int
+    settings: dict[str, Any]
+
+
+def _lifespan(endpoint: Endpoint, serving: _Serving) -> Any:
+    """Return the lifespan: build the dataset, start the pool and the lookup lane; stop them."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        directory = Path(tempfile.mkdtemp(prefix="mla-kg-serve-"))
+        pools: list[WorkerPool] = []
+        try:
+            dataset = await asyncio.to_thread(
+                build_dataset, directory, serving.files, serving.graphs, serving.include_bundled
+            )
+            settings = WorkerSettings(
+                quads_path=str(dataset.quads_path),
+                data_files=tuple(str(file) for file in serving.files),
+                include_bundled=serving.include_bundled,
+                **serving.settings,
+            )
+            pools = [
+                WorkerPool(settings, serving.size, endpoint.timeout),
+                WorkerPool(settings, LOOKUP_WORKERS, endpoint.timeout),
+            ]
+            await asyncio.gather(*(pool.start() for pool in pools))
+            app.state.descriptions = Descriptions(dataset)
+            app.state.ontology_bodies = await asyncio.to_thread(_ontology_bodies)
+            endpoint.dataset, (endpoint.pool, endpoint.lookup_pool) = dataset, pools
+            log.info(
+                "serving %d triples (%d named graphs) with %d query workers and a lookup "
+                "lane, timeout %g s",
+                dataset.triples,
+                len(dataset.named_graphs),
+                serving.size,
+                endpoint.timeout,
+            )
+            yield
+        finally:
+            endpoint.pool = endpoint.lookup_pool = None
+            for pool in pools:
+                await pool.stop()
+            shutil.rmtree(directory, ignore_errors=True)
+
+    return lifespan
+
+
+def _routes(endpoint: Endpoint, pages: bool) -> tuple[list[BaseRoute], Any]:
+    """Return the routes, and the ontology page when the pages are served."""
+    routes: list[BaseRoute] = [
+        # Every method reaches the handler, which explains why only GET and POST query.
+        Route("/sparql", sparql, methods=_ALL_METHODS),
+        Route("/sparql/", sparql, methods=_ALL_METHODS),
+        Route("/.well-known/void", void, methods=["GET", "HEAD"]),
+        Route("/dump.{extension}", dump, methods=["GET", "HEAD"]),
+        Route("/health", health, methods=["GET", "HEAD"]),
+        Route("/ontology", ontology, methods=["GET", "HEAD"]),
+    ]
+    if not pages:
+        return routes, None
+    from mla_kg.server.pages import ontology_page, page_routes
+
+    return routes + list(page_routes(endpoint)), ontology_page
+
+
+_MIDDLEWARE = [
+    # Outermost: errors get CORS headers too. The data is public and read-only, so any origin
+    # may read it; no credentials are involved.
+    Middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=[results.TRUNCATED_HEADER],
+        max_age=86400,
+    ),
+    Middleware(NoSniffMiddleware),
+    Middleware(AccessLogMiddleware),
+    Middleware(GuardMiddleware),
+]
 
 
 def get_app(
@@ -552,7 +365,10 @@ def get_app(
     max_rows: int = DEFAULT_MAX_ROWS,
     workers: int | None = None,
     allow_federation: bool = False,
+    network_sandbox: bool = True,
     memory_limit_mb: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    client_queries: int = DEFAULT_CLIENT_QUERIES,
     public_url: str | None = None,
     pages: bool = True,
 ) -> Starlette:
@@ -567,7 +383,10 @@ def get_app(
     :param max_rows: the most rows (or triples) in one answer.
     :param workers: query worker processes (default: :func:`default_workers`).
     :param allow_federation: let ``SERVICE`` call other endpoints (off: no outbound connections).
+    :param network_sandbox: run the workers in the network sandbox (:mod:`.sandbox`).
     :param memory_limit_mb: address-space cap of each worker, or ``None``.
+    :param max_bytes: the most bytes in one answer.
+    :param client_queries: the most pool queries one client may have running (0: no cap).
     :param public_url: the base URL the server is published at (behind a proxy), ending in ``/``.
     :param pages: whether to mount the HTML pages of :mod:`mla_kg.server.pages`.
     """
@@ -575,66 +394,30 @@ def get_app(
         raise ValueError("timeout must be positive and max_rows at least 1")
     if public_url is not None and not public_url.endswith("/"):
         public_url += "/"
-    endpoint = Endpoint(timeout, max_rows, public_url)
-    files = tuple(Path(file) for file in data_files)
-    graphs = {iri: Path(path) for iri, path in (named_graphs or {}).items()}
-    size = workers or default_workers()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        directory = Path(tempfile.mkdtemp(prefix="mla-kg-serve-"))
-        pool = None
-        try:
-            dataset = await asyncio.to_thread(
-                build_dataset, directory, files, graphs, include_bundled
-            )
-            settings = WorkerSettings(
-                quads_path=str(dataset.quads_path),
-                data_files=tuple(str(file) for file in files),
-                include_bundled=include_bundled,
-                memory_limit_mb=memory_limit_mb,
-                allow_federation=allow_federation,
-            )
-            pool = WorkerPool(settings, size, timeout)
-            await pool.start()
-            app.state.descriptions = Descriptions(dataset)
-            app.state.ontology_bodies = await asyncio.to_thread(_ontology_bodies)
-            endpoint.dataset, endpoint.pool = dataset, pool
-            log.info(
-                "serving %d triples (%d named graphs) with %d query workers, timeout %g s",
-                dataset.triples,
-                len(dataset.named_graphs),
-                size,
-                timeout,
-            )
-            yield
-        finally:
-            endpoint.pool = None
-            if pool is not None:
-                await pool.stop()
-            shutil.rmtree(directory, ignore_errors=True)
-
-    routes: list[BaseRoute] = [
-        # Every method reaches the handler, which explains why only GET and POST query.
-        Route("/sparql", sparql, methods=_ALL_METHODS),
-        Route("/sparql/", sparql, methods=_ALL_METHODS),
-        Route("/.well-known/void", void, methods=["GET", "HEAD"]),
-        Route("/dump.{extension}", dump, methods=["GET", "HEAD"]),
-        Route("/health", health, methods=["GET", "HEAD"]),
-        Route("/ontology", ontology, methods=["GET", "HEAD"]),
-    ]
-    ontology_page = None
-    if pages:
-        page_routes, ontology_page = _page_parts(endpoint)
-        routes += page_routes
+    endpoint = Endpoint(
+        timeout,
+        max_rows,
+        public_url,
+        max_bytes=max_bytes,
+        allow_federation=allow_federation,
+        client_queries=client_queries,
+    )
+    serving = _Serving(
+        files=tuple(Path(file) for file in data_files),
+        graphs={iri: Path(path) for iri, path in (named_graphs or {}).items()},
+        include_bundled=include_bundled,
+        size=workers or default_workers(),
+        settings={
+            "memory_limit_mb": memory_limit_mb,
+            "allow_federation": allow_federation,
+            "network_sandbox": network_sandbox,
+        },
+    )
+    routes, ontology_page = _routes(endpoint, pages)
     app = Starlette(
         routes=routes,
-        middleware=[
-            Middleware(CorsMiddleware),  # outermost: errors get CORS headers too
-            Middleware(AccessLogMiddleware),
-            Middleware(GuardMiddleware),
-        ],
-        lifespan=lifespan,
+        middleware=_MIDDLEWARE,
+        lifespan=_lifespan(endpoint, serving),
         exception_handlers={ProtocolError: _protocol_error, HTTPException: _http_error},
     )
     app.state.endpoint = endpoint

@@ -214,6 +214,10 @@ def test_a_server_stopped_mid_way_leaves_the_target_untouched(
     assert len(leftover) == 1 and leftover[0] in message  # named so the user can delete it
     uploaded = KnowledgeGraph(include_bundled=False, extra_files=bundled_files()[:2])
     assert len(triples(revived, leftover[0])) == len(uploaded)
+    # The next push to the same graph cleans the left-over staging graph up.
+    again = mla_kg(revived.push_args(graph=graph), {})
+    assert again.returncode == 0, again.stderr
+    assert staging_graphs(revived) == []
 
 
 def test_an_unreadable_file_stops_the_push_before_anything_is_sent(
@@ -232,3 +236,29 @@ def test_an_unreadable_file_stops_the_push_before_anything_is_sent(
                 files=[*bundled_files()[:1], broken],
             )
     assert proxy.requests == []
+
+
+def test_an_empty_default_graph_is_named_with_the_fix(
+    servers: Callable[[str], Any], remote_graph: Callable[[str], KnowledgeGraph]
+) -> None:
+    remote_graph("oxigraph")  # the data is pushed to a named graph there, the default is empty
+    server = servers("oxigraph")
+    for command in (["stats"], ["compare", "eu-jp-mla"]):
+        result = mla_kg(["--endpoint", server.query_url, *command], {})
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "default graph is empty" in lines[0], result.stderr
+        assert "--graph" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_push_to_a_read_only_sparql_endpoint_says_what_it_is(
+    servers: Callable[[str], Any],
+) -> None:
+    server = servers("mla-kg-serve")
+    result = mla_kg(["push", "--gsp", server.query_url], {})
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in result.stderr
+    assert "not a Graph Store" in message and "nothing was uploaded" in message, message
+    # Neither a count of triples the server does not hold nor advice about a staging graph.
+    assert "holds" not in message and "staging" not in message, message

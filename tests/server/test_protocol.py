@@ -93,7 +93,7 @@ def test_select_tsv(server, kg):
 def test_select_default_format_is_json(server):
     response = ask(server, INSTRUMENTS)
     assert response.headers["content-type"].startswith("application/sparql-results+json")
-    assert response.headers["vary"] == "Accept"
+    assert "Accept" in response.headers["vary"].split(", ")  # Origin too, from CORS
 
 
 def test_select_honours_quality_values(server):
@@ -395,7 +395,7 @@ def test_cors_preflight(server):
         },
         timeout=30,
     )
-    assert response.status_code == 204
+    assert 200 <= response.status_code < 300  # a preflight needs an "ok status" (Fetch)
     assert response.headers["access-control-allow-origin"] == "*"
     assert "POST" in response.headers["access-control-allow-methods"]
     assert "Content-Type" in response.headers["access-control-allow-headers"]

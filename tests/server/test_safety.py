@@ -22,7 +22,8 @@ SRX = "{http://www.w3.org/2005/sparql-results#}"
 
 
 def query(server, text: str, accept: str = "application/sparql-results+json") -> httpx.Response:
-    return httpx.get(server.sparql, params={"query": text}, headers={"Accept": accept}, timeout=60)
+    headers = {"Accept": accept, "Origin": "https://example.org"}  # as a browser would send
+    return httpx.get(server.sparql, params={"query": text}, headers=headers, timeout=60)
 
 
 def pid_alive(pid: int) -> bool:

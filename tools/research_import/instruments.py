@@ -18,6 +18,7 @@ DEFAULT_INSTRUMENTS = (
     "eu-us-extradition",
     "coe-mla-1959",
     "coe-mla-2ap-2001",
+    "coe-mla-ap-1978",
     "eu-mla-prot-2001",
     "eio-directive-2014",
     "un-model-law-mla-2007",
@@ -29,4 +30,7 @@ DEFAULT_INSTRUMENTS = (
     "jp-cn-mlat",
     "jp-hk-mlaa",
     "jp-ru-mlat",
+    "jp-vn-mlat",
+    "jp-br-mlat",
+    "jp-ca-mlat",
 )

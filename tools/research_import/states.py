@@ -47,6 +47,9 @@ OTHER_STATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "CN": ("China", "中華人民共和国", ("People's Republic of China",)),
     "HK": ("Hong Kong", "香港", ("Hong Kong Special Administrative Region of China",)),
     "RU": ("Russian Federation", "ロシア連邦", ("Russia",)),
+    "VN": ("Viet Nam", "ベトナム社会主義共和国", ("Vietnam", "Socialist Republic of Viet Nam")),
+    "BR": ("Brazil", "ブラジル連邦共和国", ("Federative Republic of Brazil",)),
+    "CA": ("Canada", "カナダ", ()),
 }
 
 

@@ -1,166 +1,57 @@
-"""The ``mla-kg`` command line: thin commands over the library.
-
-Exit codes: 0 OK; 1 violations or no result; 2 bad input or a load error. A typed error
-(:class:`~mla_kg.errors.MlaKgError`) prints its message, never a traceback. Later commands
-register on :data:`app` the same way (``@app.command()``) and reach the graph with
-:func:`graph`.
-"""
+"""Commands on the graph itself: ``query``, ``validate``, ``stats`` and ``export``."""
 
 from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rdflib import BNode, URIRef
 from rdflib.term import Node
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mla_kg import __version__, queries
-from mla_kg.errors import MlaKgError
+from mla_kg.cli.app import RdfFormat, ResultFormat, TableOrJson, app, graph
+from mla_kg.cli.display import Column, display_name, fit_table
+from mla_kg.cli.output import OutputOption, console, emit_bytes
+from mla_kg.errors import LoadError, QueryFileNotFound
+from mla_kg.graph import queries
+from mla_kg.graph.results import QueryResult
+from mla_kg.graph.store import GraphStore
 from mla_kg.namespaces import compact, compact_text
-from mla_kg.push import push
-from mla_kg.store import KnowledgeGraph, QueryResult
-
-# Wide enough that IRIs are never folded across lines when output goes to a file or pipe.
-_PIPE_WIDTH = 4000
 
 
-def _console(stderr: bool = False) -> Console:
-    """Return a rich console that never reads markup or highlights data."""
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else _PIPE_WIDTH
-    return Console(file=stream, width=width, highlight=False, markup=False, emoji=False)
-
-
-class _App(typer.Typer):
-    """A Typer app that turns typed errors into their message and exit code."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().__call__(*args, **kwargs)
-        except MlaKgError as error:
-            _console(stderr=True).print(f"error: {error}")
-            sys.exit(error.exit_code)
-
-
-app = _App(
-    name="mla-kg",
-    help="Knowledge graph of mutual legal assistance instruments in criminal matters.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-class Backend(str, Enum):
-    """SPARQL engines a command can run on."""
-
-    oxigraph = "oxigraph"
-    rdflib = "rdflib"
-
-
-class TableOrJson(str, Enum):
-    """Output formats of reports."""
-
-    table = "table"
-    json = "json"
-
-
-class ResultFormat(str, Enum):
-    """Output formats of query results."""
-
-    table = "table"
-    csv = "csv"
-    tsv = "tsv"
-    json = "json"
-
-
-class RdfFormat(str, Enum):
-    """Serialization formats of the graph."""
-
-    ttl = "ttl"
-    nt = "nt"
-    jsonld = "jsonld"
-    trig = "trig"
-
-
-def graph(ctx: typer.Context) -> KnowledgeGraph:
-    """Return the graph for a command, loaded once with the global options."""
-    obj = ctx.ensure_object(dict)
-    if "graph" not in obj:
-        if obj.get("endpoint"):
-            obj["graph"] = KnowledgeGraph.remote(
-                obj["endpoint"], graph=obj.get("graph_iri"), timeout=obj.get("timeout", 60.0)
-            )
-        else:
-            obj["graph"] = KnowledgeGraph(backend=obj.get("backend", "oxigraph"))
-    return obj["graph"]
-
-
-def _version(show: bool) -> None:
-    """Print the version and stop."""
-    if show:
-        print(f"mla-kg {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    ctx: typer.Context,
-    backend: Annotated[
-        Backend, typer.Option(help="SPARQL engine: oxigraph (fast) or rdflib (pure Python).")
-    ] = Backend.oxigraph,
-    endpoint: Annotated[
-        str | None,
-        typer.Option(
-            help="Query URL of a SPARQL endpoint holding the data (see `mla-kg push`), "
-            "used instead of the bundled data, read-only.",
-            metavar="URL",
-        ),
-    ] = None,
-    graph_iri: Annotated[
-        str | None,
-        typer.Option(
-            "--graph",
-            help="With --endpoint: the named graph holding the data (sent as default-graph-uri).",
-            metavar="IRI",
-        ),
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option(help="With --endpoint: seconds to wait for each answer.", min=0.1)
-    ] = 60.0,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
-    ] = False,
-) -> None:
-    """Knowledge graph of mutual legal assistance instruments in criminal matters."""
-    if graph_iri is not None and endpoint is None:
-        raise typer.BadParameter("--graph needs --endpoint", param_hint="--graph")
-    obj = ctx.ensure_object(dict)
-    obj.update(backend=backend.value, endpoint=endpoint, graph_iri=graph_iri, timeout=timeout)
-
-
-def _cell(term: Node | None) -> Text:
+def _cell(term: Node | None) -> str:
     """Render a term for a table cell: prefixed names where possible, literals as text."""
     if term is None:
-        return Text("")
+        return ""
     if isinstance(term, URIRef):
-        return Text(compact(str(term)))
+        return display_name(str(term))
     if isinstance(term, BNode):
-        return Text(f"_:{term}")
-    return Text(str(term))
+        return f"_:{term}"
+    text = str(term)
+    words = text.split()
+    if words and all(word.startswith(("http://", "https://")) for word in words):
+        return " ".join(map(display_name, words))  # IRIs gathered into one literal
+    return text
+
+
+def _result_columns(result: QueryResult, cells: list[list[str]]) -> list[Column]:
+    """Return the columns of a result: sentences may wrap; an IRI beside its id may go."""
+    columns = []
+    for index, var in enumerate(result.vars):
+        prose = any(len(row[index]) > 40 and " " in row[index] for row in cells)
+        twin = any(var + suffix in result.vars for suffix in ("Id", "Code", "Label"))
+        columns.append(Column(var, prose=prose, optional=twin))
+    return columns
 
 
 def _print_result(result: QueryResult, format: ResultFormat) -> None:
     """Print a query result in the chosen format."""
-    out = _console()
+    out = console()
     if result.ask is not None:
         print(
             json.dumps({"head": {}, "boolean": result.ask})
@@ -173,10 +64,8 @@ def _print_result(result: QueryResult, format: ResultFormat) -> None:
         sys.stdout.write(result.graph.serialize(format=rdf_format))
         return
     if format is ResultFormat.table:
-        table = Table(*result.vars, show_lines=False)
-        for row in result.rows:
-            table.add_row(*(_cell(row.get(var)) for var in result.vars))
-        out.print(table)
+        cells = [[_cell(row.get(var)) for var in result.vars] for row in result.rows]
+        out.print(fit_table(_result_columns(result, cells), cells, out.width))
         out.print(f"{len(result.rows)} row(s)")
         return
     text = {
@@ -203,15 +92,45 @@ def _parse_params(pairs: list[str]) -> dict[str, Any]:
     return params
 
 
-def _list_queries() -> None:
-    """Print the named queries with their parameters."""
+def _list_queries(format: ResultFormat) -> None:
+    """Print the named queries with their parameters (a table, or JSON/CSV/TSV to process)."""
+    named = sorted(queries.load_queries().items())
+    if format is not ResultFormat.table:
+        _print_query_list(named, format)
+        return
     table = Table("query", "parameters", "summary")
     for name, query in sorted(queries.load_queries().items()):
         params = ", ".join(
             f"{p.name} ({p.type_label}{'' if p.required else ', optional'})" for p in query.params
         )
-        table.add_row(Text(name), Text(params), Text(query.summary))
-    _console().print(table)
+        table.add_row(Text(name, no_wrap=True), Text(params), Text(query.summary))
+    console().print(table)
+
+
+def _print_query_list(named: list[tuple[str, queries.NamedQuery]], format: ResultFormat) -> None:
+    """Print the named queries as JSON (name, summary, parameters) or as CSV/TSV rows."""
+    if format is ResultFormat.json:
+        listing = [
+            {
+                "name": name,
+                "summary": query.summary,
+                "parameters": [
+                    {"name": p.name, "type": p.type_label, "required": p.required}
+                    for p in query.params
+                ],
+            }
+            for name, query in named
+        ]
+        print(json.dumps({"queries": listing}, indent=2, ensure_ascii=False))
+        return
+    import csv
+
+    writer = csv.writer(
+        sys.stdout, delimiter="\t" if format is ResultFormat.tsv else ",", lineterminator="\n"
+    )
+    writer.writerow(["name", "parameters", "summary"])
+    for name, query in named:
+        writer.writerow([name, " ".join(p.name for p in query.params), query.summary])
 
 
 @app.command()
@@ -229,10 +148,14 @@ def query(
 ) -> None:
     """Run a named query or a .rq file; without a name, list the named queries."""
     if name_or_file is None:
-        _list_queries()
+        _list_queries(format)
         return
     path = Path(name_or_file)
-    if name_or_file.endswith(".rq") and path.is_file():
+    if name_or_file.endswith(".rq") or "/" in name_or_file:
+        # A path, not a name: say the file is missing rather than that no query has the name.
+        if not path.is_file():
+            what = "it is a directory" if path.is_dir() else "no such file"
+            raise QueryFileNotFound(name_or_file, what)
         named: str | queries.NamedQuery = queries.NamedQuery.from_path(path)
     else:
         named = name_or_file
@@ -241,6 +164,30 @@ def query(
     _print_result(result, format)
     if not result:
         raise typer.Exit(1)
+
+
+def _rdf_files(given: list[Path]) -> list[Path]:
+    """Return the files to validate: each file as given, each directory as its RDF files.
+
+    :raises LoadError: for a directory without RDF files (a file that is missing or of an
+        unknown type is reported by the loader).
+    """
+    from mla_kg.graph.files import RDF_INPUT_FORMATS
+
+    files: list[Path] = []
+    for path in given:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_INPUT_FORMATS
+        )
+        if not found:
+            raise LoadError(
+                path, None, f"a directory without RDF files ({', '.join(RDF_INPUT_FORMATS)})"
+            )
+        files += found
+    return files
 
 
 def _path_text(path: str | None) -> str:
@@ -259,7 +206,10 @@ def validate(
     ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="RDF files to validate with the ontology and bundled data."),
+        typer.Argument(
+            help="RDF files to validate with the ontology and bundled data; a directory "
+            "stands for the RDF files in it and its subdirectories (.ttl, .nt, .rdf, ...)."
+        ),
     ] = None,
     format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
     standalone: Annotated[
@@ -280,11 +230,19 @@ def validate(
         raise typer.BadParameter(
             "validate checks files; validate before `mla-kg push` instead", param_hint="--endpoint"
         )
-    report = run_validation(files, include_data=not standalone)
+    files = _rdf_files(files or [])
+    # Validation takes seconds: show that it is working, but only to a person at a terminal.
+    progress = (
+        console(stderr=True).status("validating against the shapes and QC checks…")
+        if sys.stderr.isatty()
+        else nullcontext()
+    )
+    with progress:
+        report = run_validation(files, include_data=not standalone)
     if format is TableOrJson.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        out = _console()
+        out = console()
         if report.results:
             table = Table("severity", "focus node", "path", "value", "message", "source")
             for result in report.results:
@@ -330,34 +288,39 @@ def stats(
     if format is TableOrJson.json:
         print(json.dumps(figures.to_dict(), indent=2, ensure_ascii=False))
         return
-    out = _console()
+    out = console()
     out.print(f"{figures.triples} triples ({figures.backend})")
-    table = Table(
-        "instrument",
-        "kind",
-        "short title",
-        *(status if status != "none" else "no status" for status in STATUSES),
-        "subdivisions",
-        "features",
-        title="Subdivisions by verification status",
-    )
-    for instrument in figures.instruments:
-        table.add_row(
-            Text(instrument.id),
-            Text(instrument.kind),
-            Text(instrument.short_title or instrument.title),
-            *(Text(str(instrument.subdivisions[status])) for status in STATUSES),
-            Text(str(instrument.total_subdivisions)),
-            Text(str(instrument.features)),
-        )
-    out.print(table)
+    columns = [
+        Column("instrument"),
+        Column("kind", optional=True),
+        Column("short title", prose=True, optional=True),
+        *(
+            Column(status if status != "none" else "no status", optional=status == "none")
+            for status in STATUSES
+        ),
+        Column("total"),
+        Column("features"),
+    ]
+    rows = [
+        [
+            instrument.id,
+            instrument.kind,
+            instrument.short_title or instrument.title,
+            *(str(instrument.subdivisions[status]) for status in STATUSES),
+            str(instrument.total_subdivisions),
+            str(instrument.features),
+        ]
+        for instrument in figures.instruments
+    ]
+    title = "Subdivisions by verification status"
+    out.print(fit_table(columns, rows, out.width, title=title))
     out.print(
         f"features used: {figures.features_used} of {figures.features_in_scheme} in the scheme. "
         "Recalled facts are believed but not confirmed: check the official text before citing."
     )
 
 
-def _print_cooperation(kg: KnowledgeGraph, format: TableOrJson) -> None:
+def _print_cooperation(kg: GraphStore, format: TableOrJson) -> None:
     """Print the cooperation statistics: request counts, then average execution times."""
     from dataclasses import asdict
 
@@ -365,13 +328,13 @@ def _print_cooperation(kg: KnowledgeGraph, format: TableOrJson) -> None:
 
     figures = cooperation_statistics(kg)
     if not figures:
-        _console(stderr=True).print("no cooperation statistics in the graph")
+        console(stderr=True).print("no cooperation statistics in the graph")
         raise typer.Exit(1)
     if format is TableOrJson.json:
         data = {"observations": [asdict(figure) for figure in figures]}
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    out = _console()
+    out = console()
     requests = Table(
         "period",
         "requesting",
@@ -419,39 +382,7 @@ def _print_cooperation(kg: KnowledgeGraph, format: TableOrJson) -> None:
 def export(
     ctx: typer.Context,
     format: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.ttl,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Write the whole graph (ontology, features, shapes, data) as RDF."""
-    data = graph(ctx).serialize(format.value)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
-
-
-app.command()(push)
-
-# compare, diff, outline and profile live beside the comparison code they wrap.
-from mla_kg.compare_cli import register as _register_comparison  # noqa: E402
-
-_register_comparison(app, graph)
-
-# basis, plan, network and similar live beside the planning and network code they wrap.
-from mla_kg.network_cli import register as _register_network  # noqa: E402
-
-_register_network(app, graph)
-
-from mla_kg.serve_cli import register as _register_serve  # noqa: E402
-
-_register_serve(app)
-
-# verify lives beside the official-text readers it wraps (logic in mla_kg/texts/verify.py).
-from mla_kg.verify_cli import register as _register_verify  # noqa: E402
-
-_register_verify(app, graph)
-
-if __name__ == "__main__":
-    app()
+    emit_bytes(graph(ctx).serialize(format.value), output)

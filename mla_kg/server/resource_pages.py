@@ -1,0 +1,378 @@
+"""The resource pages of ``mla-kg serve``: one page per IRI under ``/id/`` and ``/feature/``.
+
+User input reaches SPARQL only as engine bindings (``URIRef`` values built from validated path
+segments), never as query text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from mla_kg.namespaces import compact
+from mla_kg.queries import load_queries
+from mla_kg.server import protocol
+from mla_kg.server.page_base import (
+    _KEY_FACTS,
+    _KINDS,
+    _LABEL_PROPERTIES,
+    _LEADING_PROPERTIES,
+    _ONTOLOGY,
+    _RDF_TYPE,
+    _SUBDIVISION_SEGMENTS,
+    RESOURCE_TYPES,
+    _cut,
+    _endpoint,
+    _english_first,
+    _instruments,
+    _local_name,
+    _natural_key,
+    _protocol_error_page,
+    _status,
+    error_page,
+    render,
+    resource_iri,
+)
+from mla_kg.server.protocol import ProtocolError
+from mla_kg.server.results import Term
+
+if TYPE_CHECKING:
+    from mla_kg.server.endpoint import Endpoint
+
+
+# --------------------------------------------------------------------------------------------
+# Resource pages
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Value:
+    """One value of a property on a resource page, with the label and status of a node."""
+
+    term: Term
+    label: str | None = None
+    verification: str | None = None
+
+
+@dataclass
+class OutlineItem:
+    """A subdivision in the outline of an instrument."""
+
+    iri: str
+    parent: str
+    order: float
+    citation: str
+    heading: str | None = None
+    heading_verification: str | None = None
+    subject: str | None = None
+    summary: str | None = None
+    verification: str | None = None
+    features: list[tuple[str, str, bool]] = field(default_factory=list)
+    children: list[OutlineItem] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """Return the fragment id of the item on its instrument's page (``art-11-para-1``)."""
+        parts = self.iri.split("/")
+        return "-".join(parts[parts.index("instrument") + 2 :]) if "instrument" in parts else ""
+
+    @property
+    def recalled(self) -> bool:
+        """Return whether the subdivision itself is only recalled."""
+        return self.verification == "recalled"
+
+    @property
+    def heading_recalled(self) -> bool:
+        """Return whether the heading is only recalled (its own status, else the item's)."""
+        return (self.heading_verification or self.verification) == "recalled"
+
+
+def _feature_entry(row: Mapping[str, Term]) -> tuple[str, str, bool]:
+    """Return (IRI, label, is candidate) of a ``resource_features`` answer."""
+    feature = row["feature"].value
+    label = row["featureLabel"].value if "featureLabel" in row else _local_name(feature)
+    return feature, label, row["relation"].value.endswith("candidateFeature")
+
+
+def _outline_key(item: OutlineItem) -> tuple[int, float, str]:
+    """Order siblings as printed: articles, annexes, then unplaced provisions, by order."""
+    segment = item.iri[len(item.parent) + 1 :].split("/")[0]
+    return (_SUBDIVISION_SEGMENTS.get(segment, 3), item.order, item.iri)
+
+
+def build_outline(
+    rows: Sequence[Mapping[str, Term]], features: Sequence[Mapping[str, Term]], root: str
+) -> list[OutlineItem]:
+    """Return the subdivisions under ``root`` as a tree in printed order.
+
+    :param rows: answers of ``resource_outline``.
+    :param features: answers of ``resource_features``.
+    :param root: the IRI whose parts are wanted (an instrument or a subdivision).
+    """
+    items: dict[str, OutlineItem] = {}
+    for row in rows:
+        iri = row["subdivision"].value
+        if iri in items:  # a second heading or subject in another language
+            continue
+        order = row.get("order")
+        try:
+            number = float(order.value) if order else float("inf")
+        except ValueError:
+            number = float("inf")
+        text = {key: (row[key].value if key in row else None) for key in row}
+        items[iri] = OutlineItem(
+            iri=iri,
+            parent=row["parent"].value,
+            order=number,
+            citation=text.get("citation") or _local_name(iri),
+            heading=text.get("heading"),
+            heading_verification=_status(row.get("headingVerification")),
+            subject=text.get("subject"),
+            summary=text.get("summary"),
+            verification=_status(row.get("verification")),
+        )
+    for row in features:
+        iri, entry = row["subdivision"].value, _feature_entry(row)
+        if iri in items and entry not in items[iri].features:
+            items[iri].features.append(entry)
+    top: list[OutlineItem] = []
+    for item in items.values():
+        if item.parent == root:
+            top.append(item)
+        elif item.parent in items:
+            items[item.parent].children.append(item)
+    for item in items.values():
+        item.children.sort(key=_outline_key)
+        item.features.sort(key=lambda f: (f[2], f[1]))
+    return sorted(top, key=_outline_key)
+
+
+def _property_table(rows: Sequence[Mapping[str, Term]]) -> list[tuple[Term, list[Value]]]:
+    """Group ``resource_properties`` answers by property, one entry per distinct value."""
+    table: dict[str, tuple[Term, dict[tuple[str, str, str | None], list[Term]], dict]] = {}
+    for row in rows:
+        prop = row["property"]
+        entry = table.setdefault(prop.value, (prop, {}, {}))
+        value = row["value"]
+        key = (value.kind, value.value, value.lang or value.datatype)
+        labels = entry[1].setdefault(key, [])
+        if "valueLabel" in row:
+            labels.append(row["valueLabel"])
+        entry[2].setdefault(key, (value, _status(row.get("valueVerification"))))
+    ordered = sorted(
+        table.values(),
+        key=lambda e: (
+            _LEADING_PROPERTIES.index(e[0].value)
+            if e[0].value in _LEADING_PROPERTIES
+            else len(_LEADING_PROPERTIES),
+            compact(e[0].value),
+        ),
+    )
+    result = []
+    for prop, labels, values in ordered:
+        shown = []
+        for key, (term, status) in values.items():
+            label = _english_first(labels[key])
+            shown.append(Value(term, label.value if label else None, status))
+        result.append((prop, shown))
+    return result
+
+
+def _incoming_table(rows: Sequence[Mapping[str, Term]]) -> list[tuple[Term, list[Value]]]:
+    """Group ``resource_incoming`` answers by property: the nodes that point at the resource."""
+    table: dict[str, tuple[Term, dict[str, tuple[Term, list[Term], str | None]]]] = {}
+    for row in rows:
+        prop = row["property"]
+        entry = table.setdefault(prop.value, (prop, {}))
+        subject = row["subject"]
+        item = entry[1].setdefault(
+            subject.value, (subject, [], _status(row.get("subjectVerification")))
+        )
+        if "subjectLabel" in row:
+            item[1].append(row["subjectLabel"])
+    result = []
+    for prop, subjects in sorted(table.values(), key=lambda e: compact(e[0].value)):
+        values = []
+        for subject, labels, status in subjects.values():
+            label = _english_first(labels)
+            values.append(Value(subject, label.value if label else None, status))
+        values.sort(key=lambda v: _natural_key(v.label or v.term.value))
+        result.append((prop, values))
+    return result
+
+
+def _title(properties: list[tuple[Term, list[Value]]], iri: str) -> str:
+    """Return the page title of a resource: its citation, title or label, else its IRI."""
+    by_property = {prop.value: values for prop, values in properties}
+    for name in _LABEL_PROPERTIES:
+        literals = [v.term for v in by_property.get(name, []) if v.term.kind == "literal"]
+        best = _english_first(literals)
+        if best is not None:
+            return best.value
+    return _local_name(iri)
+
+
+def _kinds(properties: list[tuple[Term, list[Value]]]) -> set[str]:
+    """Return the page kinds (instrument, subdivision, state, ...) of a resource's types."""
+    types = {v.term.value for prop, values in properties if prop.value == _RDF_TYPE for v in values}
+    return {kind for iri, kind in _KINDS.items() if iri in types}
+
+
+def _attestations(rows: Sequence[Mapping[str, Term]]) -> list[dict[str, Any]]:
+    """Return the presences and absences of an instrument, one entry per node."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        iri = row["attestation"].value
+        if iri in found:
+            continue
+        found[iri] = {
+            "iri": iri,
+            "kind": "presence" if row["kind"].value.endswith("Presence") else "absence",
+            "feature": row["feature"].value,
+            "label": row["featureLabel"].value if "featureLabel" in row else None,
+            "verification": _status(row.get("verification")),
+            "pinpoint": row["pinpoint"].value if "pinpoint" in row else None,
+            "note": row["note"].value if "note" in row else None,
+        }
+    return sorted(found.values(), key=lambda a: (a["kind"] != "presence", a["label"] or ""))
+
+
+def _breadcrumbs(iri: str, outline_rows: Sequence[Mapping[str, Term]]) -> list[tuple[str, str]]:
+    """Return (IRI, citation) of the instrument and each part above a subdivision."""
+    citations = {
+        row["subdivision"].value: row["citation"].value for row in outline_rows if "citation" in row
+    }
+    parents = {row["subdivision"].value: row["parent"].value for row in outline_rows}
+    chain: list[tuple[str, str]] = []
+    current = parents.get(iri)
+    while current is not None and len(chain) < 10:
+        chain.append((current, citations.get(current, _local_name(current))))
+        current = parents.get(current)
+    return list(reversed(chain))
+
+
+_VARY = {"Vary": "Accept"}
+_PAGE_QUERIES = (
+    "resource_properties",
+    "resource_incoming",
+    "resource_outline",
+    "resource_features",
+    "instrument_attestations",
+)
+
+
+async def _resource_rdf(endpoint: Endpoint, iri: str, media_type: str) -> Response:
+    """Send a resource's triples in an RDF syntax, or 404 when the graph has none."""
+    answer = await endpoint.graph(
+        endpoint.named_query("resource_triples"), {"resource": URIRef(iri)}, accept=media_type
+    )
+    if answer.count == 0:
+        return PlainTextResponse(
+            f"404 Not Found: the graph has no statements about {iri}\n",
+            status_code=404,
+            headers=_VARY,
+        )
+    return Response(answer.body, media_type=answer.media_type, headers=_VARY)
+
+
+async def _no_such_resource(endpoint: Endpoint, iri: str) -> Response:
+    """Render the 404 page of an IRI the graph says nothing about, with the instruments."""
+    try:
+        instruments = await _instruments(endpoint)
+    except ProtocolError:
+        instruments = []  # the page still says what is wrong without the list
+    return error_page(
+        404,
+        "No such resource",
+        f"The graph has no statements about {iri}. Check the spelling of the path, or "
+        "start from one of the pages below.",
+        suggestions=True,
+        instruments=instruments,
+    )
+
+
+def _render_resource(endpoint: Endpoint, iri: str, answers: list[list[Any]]) -> Response:
+    """Render the HTML page of a resource from the answers of :data:`_PAGE_QUERIES`."""
+    props_rows, incoming_rows, outline_rows, feature_rows, attestation_rows = answers
+    properties = _property_table(props_rows)
+    kinds = _kinds(properties)
+    by_property = {prop.value: values for prop, values in properties}
+    instrument = next((v.term.value for v in by_property.get(f"{_ONTOLOGY}inInstrument", [])), None)
+    verification = next(
+        (_status(v.term) for v in by_property.get(f"{_ONTOLOGY}verification", [])), None
+    )
+    shown_facts = _KEY_FACTS if "instrument" in kinds else ()
+    facts = [(name, by_property[name]) for name in shown_facts if name in by_property]
+    own_features = {_feature_entry(row) for row in feature_rows if row["subdivision"].value == iri}
+    response = render(
+        "resource.html",
+        iri=iri,
+        title=_title(properties, iri),
+        kinds=sorted(kinds),
+        properties=properties,
+        incoming=_incoming_table(incoming_rows),
+        outline=build_outline(outline_rows, feature_rows, iri),
+        facts=facts,
+        incomplete=_cut(endpoint, answers),
+        attestations=_attestations(attestation_rows),
+        breadcrumbs=_breadcrumbs(iri, outline_rows) if "subdivision" in kinds else [],
+        instrument=instrument,
+        own_features=sorted(own_features, key=lambda f: (f[2], f[1])),
+        verification=verification,
+        formats=protocol.GRAPH_TYPES,
+        page="resource",
+    )
+    response.headers.update(_VARY)
+    return response
+
+
+async def resource_page(request: Request) -> Response:
+    """Serve a resource at its IRI's path: an HTML page, or RDF when Accept asks for it."""
+    iri = resource_iri(request.url.path)
+    if iri is None:
+        return error_page(
+            404,
+            "Not an mla-kg resource",
+            f"{request.url.path!s} is not the path of an mla-kg IRI: resource paths look like "
+            "/id/instrument/eu-jp-mla, /id/instrument/eu-jp-mla/art/11/para/1, /id/state/JP.",
+            suggestions=True,
+        )
+    chosen = protocol.negotiate(request.headers.get("accept"), RESOURCE_TYPES)
+    if chosen is None:
+        return PlainTextResponse(
+            f"406 Not Acceptable: {iri} can be sent as {', '.join(RESOURCE_TYPES)}; "
+            "ask for one of them in Accept\n",
+            status_code=406,
+            headers=_VARY,
+        )
+    endpoint = _endpoint(request)
+    try:
+        if chosen != protocol.HTML:
+            return await _resource_rdf(endpoint, iri, chosen)
+        binding = {"resource": URIRef(iri)}
+        answers = await endpoint.select_many(
+            [(endpoint.named_query(name), binding) for name in _PAGE_QUERIES], max_rows=100_000
+        )
+    except ProtocolError as error:
+        return _protocol_error_page(error)
+    if not answers[0] and not answers[1]:
+        return await _no_such_resource(endpoint, iri)
+    return _render_resource(endpoint, iri, answers)
+
+
+async def instruments_page(request: Request) -> Response:
+    """Serve ``/id/instrument``: the instruments of the graph (named query ``list_instruments``)."""
+    endpoint = _endpoint(request)
+    try:
+        rows = await endpoint.select(load_queries()["list_instruments"].text)
+    except ProtocolError as error:
+        return _protocol_error_page(error)
+    instruments = [
+        {key: term.value for key, term in row.items()} for row in rows if "instrumentId" in row
+    ]
+    return render("instruments.html", instruments=instruments, page="instruments")
