@@ -34,6 +34,8 @@ QUERIES_DIR = ROOT / "queries"
 CHECKS_DIR = QUERIES_DIR / "checks"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 FEATURES_FILE = ONTOLOGY_DIR / "features.ttl"
+#: The curated research source (``research/<id>.yaml``); only in a checkout, not in the wheel.
+RESEARCH_DIR = PACKAGE_DIR.parent / "research"
 
 
 def ontology_files(*, include_shapes: bool = True) -> list[Path]:

@@ -75,10 +75,14 @@ def _distributions() -> dict[str, list[str]]:
 
 
 def _third_party(names: set[str]) -> dict[str, set[str]]:
-    """Map imported module names that are not stdlib nor mla_kg to their distributions."""
+    """Map imported module names that are not stdlib nor the repository's own to distributions.
+
+    The repository's own: ``mla_kg`` and ``tools`` (the data generator, which tests import
+    from the checkout through pytest's ``pythonpath``).
+    """
     distributions = _distributions()
     found = {}
-    for name in names - set(sys.stdlib_module_names) - {"mla_kg", "__future__"}:
+    for name in names - set(sys.stdlib_module_names) - {"mla_kg", "tools", "__future__"}:
         found[name] = {_distribution(d) for d in distributions.get(name, [name])}
     return found
 

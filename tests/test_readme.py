@@ -3,14 +3,18 @@
 Each ```python block runs (in order, sharing names, from a folder outside the checkout); a
 ```text block right after it lists lines its output must contain, in order (a line ending in
 ``...`` need only start the same way; a line ``...`` stands for any lines). The ```turtle
-example of "Contributing data" must pass validation, and fail it without its source.
+example of "Contributing data" must pass validation (also ``--standalone``, on its own), and fail
+it without its source.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -129,6 +133,15 @@ def test_contributed_example_validates(contributed: Path) -> None:
     # With the States it names (the bundled data holds them), without the rest: fast.
     report = validate([contributed, DATA_DIR / "states.ttl"], include_data=False)
     assert report.conforms, [(r.focus, r.path, r.message) for r in report.violations]
+
+
+def test_contributed_example_validates_standalone(
+    contributed: Path, run_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    # The README says the example passes on its own, so it must describe the States it names.
+    result = run_cli("validate", "--standalone", "--format", "json", contributed)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["conforms"] is True
 
 
 def test_contributed_example_without_a_source_fails_validation(

@@ -10,8 +10,6 @@ data/README.md says they do. The sheets are read from the repository's research/
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,12 +19,12 @@ import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
+import tools.research_import as research_import
 from mla_kg.paths import data_files
 
 RESEARCH_DIR = Path(__file__).resolve().parents[1] / "research"
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPT = REPO / "scripts" / "import_research.py"
 MLA = Namespace("https://w3id.org/mla-kg/ontology#")
 INSTRUMENT = "https://w3id.org/mla-kg/id/instrument/"
 STATE = "https://w3id.org/mla-kg/id/state/"
@@ -39,12 +37,7 @@ for _path in data_files():
 
 
 def _converter() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("import_research", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["import_research"] = module
-    spec.loader.exec_module(module)
-    return module
+    return research_import
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +98,7 @@ def test_every_instrument_sheet_is_converted_by_default(
 ) -> None:
     module = _converter()
     assert set(module.DEFAULT_INSTRUMENTS) == set(sheets), (
-        "scripts/import_research.py DEFAULT_INSTRUMENTS must list every instrument fact sheet; "
+        "DEFAULT_INSTRUMENTS (tools/research_import/instruments.py) must list every fact sheet; "
         f"missing {sorted(set(sheets) - set(module.DEFAULT_INSTRUMENTS))}"
     )
 
