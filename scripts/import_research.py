@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import re
 import sys
 import unicodedata
@@ -124,6 +125,8 @@ OTHER_STATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "CN": ("China", "中華人民共和国", ("People's Republic of China",)),
     "HK": ("Hong Kong", "香港", ("Hong Kong Special Administrative Region of China",)),
     "RU": ("Russian Federation", "ロシア連邦", ("Russia",)),
+    "BR": ("Brazil", "ブラジル", ("Federative Republic of Brazil",)),
+    "VN": ("Viet Nam", "ベトナム", ("Vietnam", "Socialist Republic of Viet Nam")),
 }
 STATES = {**EU_MEMBER_STATES, **OTHER_STATES}
 #: Codes EU documents use where they differ from ISO 3166 (fact sheets sometimes write them).
@@ -2892,6 +2895,8 @@ def convert(
             )
         elif not any(graph.triples((iri, RDF.type, None))):
             raise ResearchError(file, key, f"{iri} does not exist in {owner}")
+    for name, (graph, origin) in participation_outputs(research_dir, converted_graphs, sources):
+        outputs[name] = serialize(graph, header_for(origin))
     outputs["sources.ttl"] = serialize(
         sources, header_for("the sources sections of the fact sheets")
     )
@@ -2899,6 +2904,21 @@ def convert(
         states_graph(), header_for("the States table in the converter")
     )
     return outputs, reports
+
+
+def participation_outputs(
+    research_dir: Path, graphs: dict[str, Graph], sources: Graph
+) -> list[tuple[str, tuple[Graph, str]]]:
+    """Convert research/participation/*.yaml (scripts/research_participation.py does the work)."""
+    path = Path(__file__).resolve().with_name("research_participation.py")
+    spec = importlib.util.spec_from_file_location("research_participation", path)
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.get("research_participation") or importlib.util.module_from_spec(spec)
+    if "research_participation" not in sys.modules:
+        sys.modules["research_participation"] = module
+        spec.loader.exec_module(module)
+    folder = research_dir / "participation"
+    return sorted(module.convert_folder(folder, graphs, sources, STATES, new_graph).items())
 
 
 def main(argv: list[str] | None = None) -> int:
