@@ -193,6 +193,23 @@ class ParticipationFile(Strict):
     states: Annotated[list[Row], Field(min_length=1)]
 
 
+def _data_path(data: Any, loc: tuple[Any, ...]) -> list[Any]:
+    """Return the part of an error location that names keys of the file (not union members)."""
+    path: list[Any] = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(data, dict) and isinstance(part, str):
+            path.append(part)  # a missing key: name it, nothing below it exists
+            break
+        else:
+            break
+        path.append(part)
+    return path
+
+
 def load(path: Path) -> ParticipationFile:
     """Read and check one research file.
 
@@ -203,7 +220,7 @@ def load(path: Path) -> ParticipationFile:
         parsed = ParticipationFile.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top)"
+        key = ".".join(str(part) for part in _data_path(data, first["loc"])) or "(top)"
         raise ParticipationError(path.name, key, first["msg"]) from None
     if parsed.instrument != path.stem:
         raise ParticipationError(path.name, "instrument", f"{parsed.instrument!r} != file name")
