@@ -125,8 +125,9 @@ OTHER_STATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "CN": ("China", "中華人民共和国", ("People's Republic of China",)),
     "HK": ("Hong Kong", "香港", ("Hong Kong Special Administrative Region of China",)),
     "RU": ("Russian Federation", "ロシア連邦", ("Russia",)),
-    "BR": ("Brazil", "ブラジル", ("Federative Republic of Brazil",)),
-    "VN": ("Viet Nam", "ベトナム", ("Vietnam", "Socialist Republic of Viet Nam")),
+    "VN": ("Viet Nam", "ベトナム社会主義共和国", ("Vietnam", "Socialist Republic of Viet Nam")),
+    "BR": ("Brazil", "ブラジル連邦共和国", ("Federative Republic of Brazil",)),
+    "CA": ("Canada", "カナダ", ()),
 }
 STATES = {**EU_MEMBER_STATES, **OTHER_STATES}
 #: Codes EU documents use where they differ from ISO 3166 (fact sheets sometimes write them).

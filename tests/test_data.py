@@ -286,8 +286,8 @@ def test_referenced_state_is_in_states_ttl(node: URIRef, prop: URIRef, place: UR
 
 def test_states_carry_iso_codes_and_english_and_japanese_labels() -> None:
     states = nodes_of(MLA.State)
-    assert len(states) == 36, (
-        f"expected 27 EU Member States + GB JP US KR CN HK RU BR VN, found {len(states)}"
+    assert len(states) == 37, (
+        f"expected 27 EU Member States + GB JP US KR CN HK RU VN BR CA, found {len(states)}"
     )
     for state in states:
         code = str(state).rsplit("/", 1)[1]

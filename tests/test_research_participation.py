@@ -27,7 +27,7 @@ FILES = sorted(FOLDER.glob("*.yaml"))
 EU = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 #: The States every participation file must list: the Member States, the UK, Japan, the US and
 #: the partners of Japan's bilateral MLA treaties.
-REQUIRED = {*EU, "GB", "JP", "US", "KR", "CN", "RU", "BR", "VN"}
+REQUIRED = {*EU, "GB", "JP", "US", "KR", "CN", "RU", "BR", "VN", "CA"}
 INSTRUMENTS = {
     "untoc-2000",
     "uncac-2003",
