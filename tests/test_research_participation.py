@@ -128,9 +128,19 @@ def test_schema_names_file_key_and_problem(
     assert problem in raised.value.problem
 
 
-def test_an_official_row_needs_an_official_source(module: ModuleType, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "weaken",
+    [
+        lambda d: d["sources"]["chart"].update(kind="non-official"),
+        lambda d: d["states"][0].update(source=["recall"]),
+    ],
+    ids=["non-official source", "only the researcher's recollection"],
+)
+def test_an_official_row_needs_an_official_source(
+    module: ModuleType, tmp_path: Path, weaken: Callable[[dict[str, Any]], Any]
+) -> None:
     data = yaml.safe_load(yaml.safe_dump(MINIMAL))
-    data["sources"]["chart"]["kind"] = "non-official"
+    weaken(data)
     parsed = module.load(_write(tmp_path, data))
     instrument = URIRef(INSTRUMENT + "example-conv")
     converter = module.Converter(
