@@ -306,6 +306,8 @@ def test_every_instrument_file_is_named_after_its_instrument() -> None:
     for path in generated_files():
         if path.name in ("sources.ttl", "states.ttl", "membership.ttl"):
             continue
+        if path.name.startswith("participation-"):
+            continue  # who is bound by an instrument described in its own file
         graph = _load([path])
         ids = {str(o) for o in graph.objects(None, MLA.instrumentId)}
         assert ids == {path.stem}, f"{path.name} describes {sorted(ids)}; one instrument per file"

@@ -209,14 +209,29 @@ def test_japan_is_not_a_party_to_the_council_of_europe_mla_conventions(
     assert _participation(any_kg, instrument, "JP")["bound"] == Literal(False)
 
 
+def _research_row(instrument: str, iso: str) -> dict[str, Any]:
+    path = RESEARCH_DIR / "participation" / f"{instrument}.yaml"
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))["states"]
+    return next(row for row in rows if row["state"] == iso)
+
+
+def _day(value: Any) -> dt.date | None:
+    return value["date"] if isinstance(value, dict) else value
+
+
+# The research files (research/participation/) replaced the undated 'near-universal' inferences:
+# each record now follows its row, and a date appears only where the row gives one.
 @pytest.mark.parametrize("instrument", ["untoc-2000", "uncac-2003", "un-drugs-1988"])
 @pytest.mark.parametrize("iso", ["US", "GB", "KR", "CN", "RU", "DE", "HR"])
-def test_participation_without_a_date_is_recalled_and_cites_the_research_record(
+def test_participation_follows_its_research_row_and_invents_no_date(
     any_kg: KnowledgeGraph, instrument: str, iso: str
 ) -> None:
+    research = _research_row(instrument, iso)
     row = _participation(any_kg, instrument, iso)
-    assert row["status"] == URIRef(MLA + "recalled")
-    assert "from" not in row, "the research gives no date: none may be invented"
+    assert row["bound"] == Literal(research["bound"])
+    assert _date(row, "from") == _day(research.get("in_force")), "mla:from is the row's in_force"
+    if research["status"] == "recalled":
+        assert row["status"] == URIRef(MLA + "recalled")
     sources = {
         str(r["source"])
         for r in any_kg.query(
@@ -224,21 +239,38 @@ def test_participation_without_a_date_is_recalled_and_cites_the_research_record(
             {"instrument": URIRef(INSTRUMENT + instrument), "participant": URIRef(STATE + iso)},
         ).rows
     }
-    assert sources == {SOURCE + f"research-{instrument}"}
+    keys = set(research["source"])
+    for step in ("signed", "consent_date", "in_force"):
+        if isinstance(research.get(step), dict):
+            keys |= set(research[step].get("source") or [])
+    assert sources == {
+        SOURCE
+        + (
+            f"research-participation-{instrument}"
+            if key == "recall"
+            else f"participation-{instrument}-{key}"
+        )
+        for key in keys
+    }
 
 
-@pytest.mark.parametrize("iso", ["CN", "RU", "KR", "DE"])
-def test_no_budapest_participation_the_research_does_not_state(
-    any_kg: KnowledgeGraph, iso: str
+UNKNOWN = sorted(
+    (path.stem, row["state"])
+    for path in (RESEARCH_DIR / "participation").glob("*.yaml")
+    for row in yaml.safe_load(path.read_text(encoding="utf-8"))["states"]
+    if row.get("bound") == "unknown"
+)
+
+
+@pytest.mark.parametrize(("instrument", "iso"), UNKNOWN, ids=[f"{i}-{s}" for i, s in UNKNOWN])
+def test_no_participation_where_the_research_did_not_establish_one(
+    any_kg: KnowledgeGraph, instrument: str, iso: str
 ) -> None:
     rows = any_kg.query(
         PARTICIPATION,
-        {
-            "instrument": URIRef(INSTRUMENT + "budapest-2001"),
-            "participant": URIRef(STATE + iso),
-        },
+        {"instrument": URIRef(INSTRUMENT + instrument), "participant": URIRef(STATE + iso)},
     ).rows
-    assert rows == []
+    assert rows == [], f"{instrument}/{iso} is 'bound: unknown' in the research: no record"
 
 
 # --- bilateral instruments ---------------------------------------------------------------------

@@ -14,8 +14,9 @@ from .claims import CROSS_LINKS
 from .instruments import CURATION_FILE
 from .items import Report, ResearchError
 from .membership import JP_ACT_ID, MEMBERSHIP_ID, MEMBERSHIP_TARGETS, MembershipSheet
+from .participation_records import convert_folder as convert_participation
 from .sheet import Sheet
-from .states import states_graph
+from .states import STATES, states_graph
 from .vocabulary import INSTRUMENT, new_graph
 
 
@@ -98,6 +99,12 @@ def convert(
             )
         elif not any(graph.triples((iri, RDF.type, None))):
             raise ResearchError(file, key, f"{iri} does not exist in {owner}")
+    # Who is bound by each multilateral instrument (research/participation/<id>.yaml).
+    participation = convert_participation(
+        research_dir / "participation", converted_graphs, sources, STATES, new_graph
+    )
+    for name, (graph, origin) in sorted(participation.items()):
+        outputs[name] = serialize(graph, header_for(origin))
     outputs["sources.ttl"] = serialize(
         sources, header_for("the sources sections of the fact sheets")
     )
