@@ -21,6 +21,7 @@ from rdflib.namespace import RDF, SKOS
 
 import tools.research_import as research_import
 from mla_kg.paths import DATA_DIR, FEATURES_FILE, ONTOLOGY_DIR, data_files
+from tools.research_import import counts
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "import_research.py"
@@ -337,6 +338,33 @@ def test_regenerating_from_the_research_reproduces_data_byte_for_byte(tmp_path: 
             f"data/{name} differs from a fresh conversion: regenerate with "
             "`python scripts/import_research.py` (never edit data/ by hand)"
         )
+
+
+def _readme_counts(readme: str) -> str:
+    """Return what data/README.md holds between its counts markers."""
+    start = readme.index(counts.BEGIN) + len(counts.BEGIN)
+    return readme[start : readme.index(counts.END)].strip("\n")
+
+
+def test_readme_counts_equal_a_fresh_computation_from_a_fresh_conversion(tmp_path: Path) -> None:
+    outputs, _ = research_import.convert(REPO / "research", research_import.DEFAULT_INSTRUMENTS)
+    fresh = counts.counts_section(outputs)
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    assert _readme_counts(readme) == fresh, (
+        "data/README.md's counts differ from the data: regenerate with "
+        "`python scripts/import_research.py` (it rewrites them)"
+    )
+    # The table counts what the data holds: the EU-Japan row is there with its 30 articles.
+    assert "| eu-jp-mla | 30 (" in fresh
+    # Rewriting touches only what lies between the markers.
+    doctored = readme.replace("| eu-jp-mla | 30 (", "| eu-jp-mla | 31 (")
+    assert doctored != readme
+    assert counts.with_counts(doctored, fresh) == readme
+
+
+def test_readme_counts_need_their_markers() -> None:
+    with pytest.raises(ValueError, match="markers"):
+        counts.with_counts("# data/\n\nno markers here\n", "| table |")
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ Modules, one job each (imports flow down this list):
 - ``sources``, ``instrument``, ``participation``, ``articles``, ``annexes``, ``claims``: one
   mixin each for a group of sections; ``sheet`` combines them and fixes the order;
 - ``membership``: ``membership.yaml`` (EU membership, opt-ins, the Japanese act);
-- ``convert``: a whole run; ``cli``: the command line.
+- ``convert``: a whole run; ``counts``: the counts table of ``data/README.md``; ``cli``: the
+  command line.
 """
 
 from .cli import main

@@ -2,7 +2,7 @@
 
 The one command, from the repository root (``scripts/import_research.py`` runs this)::
 
-    python scripts/import_research.py            # writes data/*.ttl
+    python scripts/import_research.py            # writes data/*.ttl and data/README.md's counts
     python scripts/import_research.py --out /tmp/x --instrument eu-jp-mla
     python scripts/import_research.py --check     # only hold research/ against the schema
 """
@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .convert import convert
+from .counts import write_counts
 from .instruments import DEFAULT_INSTRUMENTS, DEFAULT_OUT_DIR, DEFAULT_RESEARCH_DIR
 
 
@@ -46,4 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in sorted(outputs.items()):
         (args.out / name).write_text(text, encoding="utf-8")
         print(f"wrote {args.out / name}", file=sys.stderr)
+    # The counts of data/README.md describe the whole data: only a full run into data/ has them.
+    if args.out.resolve() == DEFAULT_OUT_DIR.resolve() and not args.instrument:
+        write_counts(args.out / "README.md", outputs)
+        print(f"wrote the counts of {args.out / 'README.md'}", file=sys.stderr)
     return 0
