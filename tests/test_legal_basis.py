@@ -157,7 +157,7 @@ def test_model_law_is_never_a_basis(world: KnowledgeGraph) -> None:
 
 def test_json_follows_the_contract(world: KnowledgeGraph) -> None:
     data = json.loads(legal_bases(world, "GB", "JP", on="2020-06-01").to_json())
-    assert list(data) == ["requesting", "requested", "on", "bases", "excluded"]
+    assert list(data) == ["requesting", "requested", "on", "bases", "excluded", "undetermined"]
     assert (data["requesting"], data["requested"], data["on"]) == ("GB", "JP", "2020-06-01")
     for basis in data["bases"]:
         assert list(basis) == ["instrument", "kind", "reasons", "verification"]
@@ -165,7 +165,9 @@ def test_json_follows_the_contract(world: KnowledgeGraph) -> None:
         assert basis["reasons"] and all(isinstance(r, str) for r in basis["reasons"])
         assert basis["verification"] in ("official", "scholarly", "recalled")
     for item in data["excluded"]:
-        assert list(item) == ["instrument", "why"] and item["why"]
+        assert list(item) == ["instrument", "why", "sources"] and item["why"]
+    for item in data["undetermined"]:
+        assert list(item) == ["instrument", "missing"] and item["missing"]
 
 
 def test_unknown_state_names_the_known_codes(world: KnowledgeGraph) -> None:
@@ -281,7 +283,7 @@ def test_cli_basis_formats_and_exit_codes(
     markdown = run_cli("basis", "BE", "JP", "--on", "2024-06-01", "--format", "md")
     assert markdown.returncode == 0 and "**eu-jp-mla**" in markdown.stdout
     table = run_cli("basis", "BE", "JP", "--on", "2024-06-01")
-    assert table.returncode == 0 and "Excluded" in table.stdout
+    assert table.returncode == 0 and "Does not apply" in table.stdout
     unknown = run_cli("basis", "XX", "JP", "--on", "2024-06-01")
     assert unknown.returncode == 2 and "unknown State 'XX'" in unknown.stderr
     bad_date = run_cli("basis", "BE", "JP", "--on", "2024-02-30")

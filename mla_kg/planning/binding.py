@@ -9,7 +9,7 @@ with their verification status, so the finder can show what a conclusion rests o
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mla_kg.verification import (
@@ -35,12 +35,24 @@ _MEMBERSHIP_MODES = {"throughMembership", "optIn", "optOut", "accession"}
 
 @dataclass
 class Binding:
-    """Whether a State is bound by an instrument on a date, and on what facts."""
+    """Whether a State is bound by an instrument on a date, and on what facts.
+
+    Three outcomes: bound (``reasons``); not bound on a recorded fact (``why_not`` and the
+    ``sources`` that record it); or undetermined (``missing`` says what the graph does not
+    record) -- a gap in the data is never turned into "not a party".
+    """
 
     bound: bool
     reasons: list[Reason]
     side: str | None = None  # the party whose side the State is on (itself, or its organisation)
     why_not: str = ""
+    sources: list[str] = field(default_factory=list)
+    missing: str = ""
+
+    @property
+    def undetermined(self) -> bool:
+        """Return whether the graph records nothing either way."""
+        return bool(self.missing)
 
 
 def _with_sources(text: str, sources: list[str], pinpoint: str | None = None) -> str:
@@ -60,6 +72,7 @@ def binding(facts: Facts, instrument: Instrument, state: str, on: datetime.date)
             [],
             why_not=f"{instrument.id} did not exist yet on {on.isoformat()}: first signed or "
             f"adopted {instrument.date_signed.isoformat()}",
+            sources=list(instrument.sources),
         )
     records = facts.participations.get((instrument.id, state), [])
     # The organisation whose side the State is on: the one it is (or was) a member of, else the
@@ -70,18 +83,49 @@ def binding(facts: Facts, instrument: Instrument, state: str, on: datetime.date)
     )
     if records:
         refusals: list[str] = []
+        sources: list[str] = []
         for record in records:
             outcome = _by_record(facts, instrument, state, on, record, organisation)
             if isinstance(outcome, Binding):
                 return outcome
             refusals.append(outcome)
-        return Binding(False, [], why_not="; ".join(refusals))
+            sources += [s for s in record.sources if s not in sources]
+        return Binding(False, [], why_not="; ".join(refusals), sources=sources)
     if state in instrument.parties:
         return _as_party(instrument, state, on)
     if organisation is not None and facts.membership(state, organisation):
         return _by_membership_alone(facts, instrument, state, on, organisation)
+    return _unrecorded(instrument, state)
+
+
+#: Where to look when the graph has no record of a State's position, by kind of instrument.
+_WHERE_TO_CHECK = {
+    "MultilateralConvention": "check the depositary's status page (chart of signatures and "
+    "ratifications)",
+    "Protocol": "check the depositary's status page (chart of signatures and ratifications)",
+    "EUAct": "check whether the State is an EU Member State bound by it (opt-outs, opt-ins)",
+}
+
+
+def _unrecorded(instrument: Instrument, state: str) -> Binding:
+    """Decide for a State the graph has no participation or membership record of.
+
+    A bilateral instrument names its parties: not being among them is a recorded fact. For any
+    other instrument the party list in the graph is not complete, so nothing follows.
+    """
+    if instrument.kind_class in ("BilateralTreaty", "BilateralAgreement") and instrument.parties:
+        parties = " and ".join(sorted(instrument.parties))
+        return Binding(
+            False,
+            [],
+            why_not=f"{state} is not a party: {instrument.id} is between {parties}",
+            sources=list(instrument.sources),
+        )
+    where = _WHERE_TO_CHECK.get(instrument.kind_class, "check the instrument's party list")
     return Binding(
-        False, [], why_not=f"{state} is not a party and no participation of {state} is recorded"
+        False,
+        [],
+        missing=f"no record of whether {state} is bound by {instrument.id}; {where}",
     )
 
 
@@ -104,7 +148,12 @@ def _by_record(
         record.pinpoint,
     )
     if not record.bound:
-        return Binding(False, [], why_not=f"{record_text} ({mark(record.verification)})")
+        return Binding(
+            False,
+            [],
+            why_not=f"{record_text} ({mark(record.verification)})",
+            sources=list(record.sources),
+        )
     reasons = [Reason(record_text, record.verification)]
     memberships = facts.membership(state, organisation) if organisation else []
     through_membership = record.mode in _MEMBERSHIP_MODES and organisation is not None
@@ -224,16 +273,15 @@ def _as_party(instrument: Instrument, state: str, on: datetime.date) -> Binding:
     """Decide for a contracting party without a participation record of its own."""
     in_force = instrument.entry_into_force
     if in_force is None:
+        # A signed treaty binds no one until it enters into force; with no entry into force
+        # recorded, whether it binds on this date is not known (e.g. signed, not yet in force).
+        signed = instrument.date_signed.isoformat() if instrument.date_signed else "undated"
         return Binding(
-            True,
-            [
-                Reason(
-                    f"{state} is a contracting party of {instrument.id}",
-                    instrument.verification,
-                ),
-                Reason(f"entry into force of {instrument.id} not recorded", "recalled"),
-            ],
-            side=state,
+            False,
+            [],
+            missing=f"{instrument.id} was signed ({signed}) but no entry into force is recorded: "
+            "it may not be in force yet; check the treaty office of either party (e.g. Japan's "
+            "MOFA treaty list)",
         )
     if on < in_force:
         return _not_yet_in_force(instrument, in_force, on)
@@ -265,6 +313,7 @@ def _by_membership_alone(
             [],
             why_not=f"{state} not an {organisation} member (nor in transition) on "
             f"{on.isoformat()}: " + "; ".join(m.describe() for m in memberships),
+            sources=[s for m in memberships for s in m.sources],
         )
     if in_force is not None and on < in_force:
         return _not_yet_in_force(instrument, in_force, on)
@@ -295,6 +344,7 @@ def _not_yet_in_force(
         [],
         why_not=f"{instrument.id} not yet in force on {on.isoformat()}: in force from "
         f"{in_force.isoformat()} ({mark(instrument.entry_into_force_status)})",
+        sources=list(instrument.in_force_sources),
     )
 
 

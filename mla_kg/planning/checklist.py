@@ -196,6 +196,7 @@ def request_checklist(
         plans,
         found.excluded,
         found.labels,
+        found.undetermined,
     )
 
 

@@ -12,7 +12,7 @@ from rdflib.term import Node
 
 from mla_kg.errors import InvalidParameter
 from mla_kg.graph.results import add_source
-from mla_kg.iris import local_name
+from mla_kg.iris import local_name, slug
 from mla_kg.verification import (
     mark,
     status_name,
@@ -78,6 +78,13 @@ class Instrument:
     date_signed: datetime.date | None
     verification: str = "recalled"
     parties: dict[str, bool] = field(default_factory=dict)  # party code -> is an organisation
+    sources: list[str] = field(default_factory=list)  # of the instrument record (parties, kind)
+    entry_into_force_sources: list[str] = field(default_factory=list)
+
+    @property
+    def in_force_sources(self) -> list[str]:
+        """Return the sources of the entry-into-force date (else of the instrument record)."""
+        return self.entry_into_force_sources or self.sources
 
     @property
     def organisations(self) -> list[str]:
@@ -185,6 +192,15 @@ class Facts:
                     "true",
                     "1",
                 )
+        for row in kg.run("instrument_sources").rows:
+            known = self.instruments.get(str(row["instrumentId"]))
+            if known is None:
+                continue
+            add_source(known.sources, row)
+            if "entryIntoForceSource" in row:
+                key = slug(row["entryIntoForceSource"])
+                if key not in known.entry_into_force_sources:
+                    known.entry_into_force_sources.append(key)
         records: dict[URIRef, Participation] = {}
         for row in kg.run("participation").rows:
             iri = row["participation"]

@@ -76,15 +76,35 @@ class Basis:
 
 @dataclass
 class Excluded:
-    """A candidate instrument that is not a usable basis, and why."""
+    """A candidate that does not apply, on a recorded fact, and the records showing it."""
 
     instrument: str
     kind: str | None
     why: str
+    sources: list[str] = field(default_factory=list)
+
+    def cited(self) -> str:
+        """Return why, with the sources unless the text already names them."""
+        if "[source:" in self.why or not self.sources:
+            return self.why
+        return f"{self.why} [source: {', '.join(self.sources)}]"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the exclusion as the JSON contract gives it."""
+        return {"instrument": self.instrument, "why": self.why, "sources": list(self.sources)}
+
+
+@dataclass
+class Undetermined:
+    """A candidate instrument the graph records nothing decisive about, and what is missing."""
+
+    instrument: str
+    kind: str | None
+    missing: str
 
     def to_dict(self) -> dict[str, str]:
-        """Return the exclusion as the JSON contract gives it."""
-        return {"instrument": self.instrument, "why": self.why}
+        """Return the gap as the JSON contract gives it."""
+        return {"instrument": self.instrument, "missing": self.missing}
 
 
 @dataclass
@@ -97,15 +117,17 @@ class LegalBases:
     bases: list[Basis]
     excluded: list[Excluded]
     labels: dict[str, str] = field(default_factory=dict)
+    undetermined: list[Undetermined] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        """Return the result in the JSON contract."""
+        """Return the result in the JSON contract: applies, does not apply, undetermined."""
         return {
             "requesting": self.requesting,
             "requested": self.requested,
             "on": self.on.isoformat(),
             "bases": [basis.to_dict() for basis in self.bases],
             "excluded": [item.to_dict() for item in self.excluded],
+            "undetermined": [item.to_dict() for item in self.undetermined],
         }
 
     def to_json(self) -> str:
@@ -132,8 +154,12 @@ class LegalBases:
             lines += [f"   - {reason}" for reason in basis.reasons]
         lines.append("")
         if self.excluded:
-            lines += ["### Excluded", ""]
-            lines += [f"- **{item.instrument}**: {item.why}" for item in self.excluded]
+            lines += ["### Does not apply", ""]
+            lines += [f"- **{item.instrument}**: {item.cited()}" for item in self.excluded]
+            lines.append("")
+        if self.undetermined:
+            lines += ["### Undetermined (not recorded either way)", ""]
+            lines += [f"- **{item.instrument}**: {item.missing}" for item in self.undetermined]
             lines.append("")
         lines.append(BASIS_RECALLED_NOTE)
         return "\n".join(lines) + "\n"
@@ -150,8 +176,11 @@ class LegalBases:
             )
             lines += [f"     - {reason}" for reason in basis.reasons]
         if self.excluded:
-            lines += ["", "Excluded:"]
-            lines += [f"  - {item.instrument}: {item.why}" for item in self.excluded]
+            lines += ["", "Does not apply:"]
+            lines += [f"  - {item.instrument}: {item.cited()}" for item in self.excluded]
+        if self.undetermined:
+            lines += ["", "Undetermined (not recorded either way):"]
+            lines += [f"  - {item.instrument}: {item.missing}" for item in self.undetermined]
         lines += [
             "",
             BASIS_RECALLED_NOTE,
@@ -198,14 +227,25 @@ def legal_bases(
     facts = Facts(kg)
     bases: list[Basis] = []
     excluded: list[Excluded] = []
+    undetermined: list[Undetermined] = []
     for instrument in sorted(facts.instruments.values(), key=lambda i: i.id):
         kind = instrument.kind
-        relevant = facts.touches(instrument, requesting) or facts.touches(instrument, requested)
+        # A multilateral instrument is a candidate for every pair: its party list is open.
+        relevant = (
+            kind == "multilateral"
+            or facts.touches(instrument, requesting)
+            or facts.touches(instrument, requested)
+        )
         if not relevant:
             continue
         if kind is None:
             excluded.append(
-                Excluded(instrument.id, None, "a model law is not binding: no legal basis")
+                Excluded(
+                    instrument.id,
+                    None,
+                    "a model law is not binding: no legal basis",
+                    list(instrument.sources),
+                )
             )
             continue
         if kind == "reciprocity":
@@ -214,12 +254,15 @@ def legal_bases(
             outcome = _treaty(facts, instrument, kind, requesting, requested, date)
         if isinstance(outcome, Basis):
             bases.append(outcome)
+        elif isinstance(outcome, Excluded):
+            excluded.append(outcome)
         else:
-            excluded.append(Excluded(instrument.id, kind, outcome))
+            undetermined.append(outcome)
     order = {kind: number for number, kind in enumerate(KINDS)}
     bases.sort(key=lambda b: (order[b.kind], b.instrument))
     excluded.sort(key=lambda e: (order.get(e.kind or "", len(KINDS)), e.instrument))
-    return LegalBases(requesting, requested, date, bases, excluded, state_labels(kg))
+    undetermined.sort(key=lambda u: (order.get(u.kind or "", len(KINDS)), u.instrument))
+    return LegalBases(requesting, requested, date, bases, excluded, state_labels(kg), undetermined)
 
 
 def _treaty(
@@ -229,28 +272,45 @@ def _treaty(
     requesting: str,
     requested: str,
     on: datetime.date,
-) -> Basis | str:
-    """Return the basis an instrument binding both States gives, or why it does not."""
+) -> Basis | Excluded | Undetermined:
+    """Return the basis an instrument binding both States gives, or why not, or what is missing.
+
+    A recorded fact that one State is not bound decides (does not apply) even where the other
+    State's position is not recorded; only when nothing excludes it and a position is missing is
+    the candidate undetermined.
+    """
     sides = {}
     reasons: list[Reason] = []
-    problems = []
+    problems: list[str] = []
+    sources: list[str] = []
+    missing: list[str] = []
     for state in (requesting, requested):
         binding = decide_binding(facts, instrument, state, on)
+        if binding.undetermined:
+            if binding.missing not in missing:  # e.g. no entry into force: the same for both
+                missing.append(binding.missing)
+            continue
         if not binding.bound:
             # An instrument not yet signed fails for both States with the same words: say it once.
             if binding.why_not not in problems:
                 problems.append(binding.why_not)
+            sources += [s for s in binding.sources if s not in sources]
             continue
         sides[state] = binding.side
         reasons += [reason for reason in binding.reasons if reason not in reasons]
     if problems:
-        return "; ".join(problems)
+        return Excluded(instrument.id, kind, "; ".join(problems), sources)
+    if missing:
+        return Undetermined(instrument.id, kind, "; ".join(missing))
     if kind in ("bilateral", "eu") and instrument.kind_class != "EUAct":
         if sides[requesting] == sides[requested]:
-            return (
+            return Excluded(
+                instrument.id,
+                kind,
                 f"{requesting} and {requested} are on the same side of {instrument.id} "
                 f"(both bound through the {sides[requested]}): it governs assistance with the "
-                "other contracting party only"
+                "other contracting party only",
+                list(instrument.sources),
             )
     return Basis(instrument.id, kind, instrument.title, reasons)
 
@@ -261,7 +321,7 @@ def _domestic(
     requesting: str,
     requested: str,
     on: datetime.date,
-) -> Basis | str:
+) -> Basis | Excluded | Undetermined:
     """Return the domestic-law basis of the requested State, or why it does not apply."""
     owners = set(instrument.parties) | {
         participant
@@ -270,13 +330,18 @@ def _domestic(
     }
     if requested not in owners:
         owner = ", ".join(sorted(owners)) or "another State"
-        return (
+        return Excluded(
+            instrument.id,
+            "reciprocity",
             f"domestic law of {owner}: it governs requests made to {owner}, not requests to "
-            f"{requested}"
+            f"{requested}",
+            list(instrument.sources),
         )
     binding = decide_binding(facts, instrument, requested, on)
+    if binding.undetermined:
+        return Undetermined(instrument.id, "reciprocity", binding.missing)
     if not binding.bound:
-        return binding.why_not
+        return Excluded(instrument.id, "reciprocity", binding.why_not, binding.sources)
     reasons = [
         Reason(
             f"domestic law of {requested}, the requested State: assistance without a treaty, "
@@ -295,6 +360,7 @@ __all__ = [
     "Excluded",
     "LegalBases",
     "Reason",
+    "Undetermined",
     "legal_bases",
     "mark",
     "parse_date",

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mla_kg.planning.legal_basis import Basis, Excluded
+from mla_kg.planning.legal_basis import Basis, Excluded, Undetermined
 from mla_kg.verification import (
     CHECKLIST_RECALLED_NOTE,
     mark,
@@ -293,6 +293,7 @@ class RequestChecklist:
     plans: list[BasisPlan]
     excluded: list[Excluded]
     labels: dict[str, str] = field(default_factory=dict)
+    undetermined: list[Undetermined] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """Return the checklist as a JSON-ready dict."""
@@ -304,6 +305,7 @@ class RequestChecklist:
             "offence": self.offence.to_dict(),
             "bases": [plan.to_dict() for plan in self.plans],
             "excluded": [item.to_dict() for item in self.excluded],
+            "undetermined": [item.to_dict() for item in self.undetermined],
         }
 
     def to_json(self) -> str:
@@ -337,8 +339,12 @@ class RequestChecklist:
         for number, plan in enumerate(self.plans, 1):
             lines += _basis_lines(number, plan, self.requested, markdown)
         if self.excluded:
-            lines.append(f"{h2}Excluded candidates")
-            lines += [f"{bullet}{item.instrument}: {item.why}" for item in self.excluded]
+            lines.append(f"{h2}Candidates that do not apply")
+            lines += [f"{bullet}{item.instrument}: {item.cited()}" for item in self.excluded]
+            lines.append("")
+        if self.undetermined:
+            lines.append(f"{h2}Undetermined candidates (not recorded either way)")
+            lines += [f"{bullet}{item.instrument}: {item.missing}" for item in self.undetermined]
             lines.append("")
         lines.append(CHECKLIST_RECALLED_NOTE)
         return lines

@@ -368,10 +368,10 @@ def test_compare_page_shows_the_matrix(client: httpx.Client, kg: KnowledgeGraph)
     assert len(cells) == len(comparison) * len(ids)
     expected = [(row.cells[i].status, row.cells[i].text(None)) for row in comparison for i in ids]
     shown = [(status, html.unescape(re.sub(r"<[^>]+>", "", text))) for status, text in cells]
-    # Conflicting cells carry a note number after their text; everything else is verbatim.
+    # Conflicting cells carry a "[note n]" mark after their text; the rest is verbatim.
     assert [s for s, _ in shown] == [s for s, _ in expected]
     for (_, got), (_, want) in zip(shown, expected, strict=True):
-        assert got == want or re.fullmatch(re.escape(want) + r" \[\d+\]", got)
+        assert got == want or re.fullmatch(re.escape(want) + r" \[note \d+\]", got)
     # Citations link to their provisions' pages.
     for provision in comparison.cell("bank-secrecy-excluded", "eu-jp-mla").pinpoints():
         path = provision.iri.replace("https://w3id.org/mla-kg", "")
