@@ -450,3 +450,7 @@ _register_serve(app)
 
 if __name__ == "__main__":
     app()
+
+from mla_kg.drafting_cli import register as _register_drafting  # noqa: E402
+
+_register_drafting(app, graph)

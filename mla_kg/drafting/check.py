@@ -290,6 +290,7 @@ def check_request(
         return RequestCheck(description, None, [], [], [], usable)
     instrument = plan.basis.instrument
     requirements = _requirements(kg, description, contents.items(instrument), instrument)
+    requirements += _language(description, plan)
     guidance = _guidance(description, plan, contents, instrument)
     risks = _risks(description, plan, contents)
     return RequestCheck(description, plan, requirements, guidance, risks, usable)
@@ -370,6 +371,39 @@ def _requirements(
             )
         )
     return out
+
+
+def _language(description: RequestDescription, plan: BasisPlan) -> list[Requirement]:
+    """Return the language the basis requires, as a requirement (none if no rule is recorded)."""
+    rules = [c for c in plan.language_rules if c.kind == "provision"]
+    if not rules and not plan.languages:
+        return []
+    accepted = [tag for tag, _ in plan.languages]
+    given = description.language
+    missing = []
+    if not given:
+        missing = ["language"]
+    elif accepted and given not in accepted:
+        missing = [f"language ({given!r} is not among the accepted: {', '.join(accepted)})"]
+    rule = rules[0] if rules else plan.languages[0][1]
+    label = "The language of the request, or of the translation that accompanies it"
+    if accepted:
+        label += f" (accepted by {description.requested.state}: {', '.join(accepted)})"
+    else:
+        label += f" (no accepted language of {description.requested.state} is recorded)"
+    return [
+        Requirement(
+            item="language",
+            label=label,
+            provision=rule.citation or "(provision not placed)",
+            verification=rule.status,
+            provided=not missing,
+            missing=missing,
+            keys=("language",),
+            sources=rule.sources,
+            pinpoint=rule.pinpoint,
+        )
+    ]
 
 
 def _guidance(

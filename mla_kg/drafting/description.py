@@ -174,6 +174,7 @@ class RequestDescription(_Strict):
     items: list[Item] = Field(default_factory=list)
     urgency: Urgency = Field(default_factory=Urgency)
     confidentiality: Confidentiality = Field(default_factory=Confidentiality)
+    language: str | None = None
     formalities: list[str] = Field(default_factory=list)
     assurances: Assurances = Field(default_factory=Assurances)
     confirmations: list[str] = Field(default_factory=list)

@@ -47,6 +47,7 @@ LABELS = {
     "measures": "Assistance sought",
     "persons": "Persons concerned",
     "formalities": "Procedure the requesting State wishes followed",
+    "language": "Language of the request (or of its translation)",
     "assurances.death_penalty": "Assurance on the death penalty",
     "assurances.life_imprisonment": "Assurance on life imprisonment",
     "assurances.reciprocity": "Assurance of reciprocity",
