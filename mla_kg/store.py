@@ -44,6 +44,8 @@ from mla_kg.namespaces import FEATURE_SCHEME, ORG, PREFIXES
 if TYPE_CHECKING:
     from mla_kg.checklist import Offence, RequestChecklist
     from mla_kg.compare import Comparison, InstrumentDiff, ModelProfile, Outline
+    from mla_kg.drafting import RequestCheck, RequestDescription
+    from mla_kg.drafting.document import DraftRequest
     from mla_kg.legal_basis import LegalBases
 
 BACKENDS = ("oxigraph", "rdflib")
@@ -796,6 +798,33 @@ class KnowledgeGraph:
         from mla_kg.checklist import request_checklist
 
         return request_checklist(self, requesting, requested, measures, offence, on=on)
+
+    # Drafting (mla_kg.drafting), imported when used.
+
+    def check_request(
+        self, description: RequestDescription | str | Path, basis: str | None = None
+    ) -> RequestCheck:
+        """Check a request description (or a YAML file) against its legal basis.
+
+        See :func:`mla_kg.drafting.check.check_request`.
+        """
+        from mla_kg.drafting import RequestDescription, check_request
+
+        if not isinstance(description, RequestDescription):
+            description = RequestDescription.from_file(description)
+        return check_request(self, description, basis=basis)
+
+    def draft_request(
+        self, description: RequestDescription | str | Path, basis: str | None = None
+    ) -> DraftRequest:
+        """Return the draft request for a description (or a YAML file).
+
+        Render it with :func:`mla_kg.drafting.to_markdown` or :func:`mla_kg.drafting.to_docx`;
+        see :func:`mla_kg.drafting.document.build_draft`.
+        """
+        from mla_kg.drafting.document import build_draft
+
+        return build_draft(self.check_request(description, basis=basis))
 
 
 __all__ = ["BACKENDS", "OUTPUT_FORMATS", "KnowledgeGraph", "QueryResult", "normalise"]

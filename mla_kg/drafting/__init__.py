@@ -8,5 +8,18 @@ once, and ``markdown`` and ``word`` render it. Only the public API of the graph 
 
 from mla_kg.drafting.check import RequestCheck, check_request
 from mla_kg.drafting.description import RequestDescription, RequestDescriptionError
+from mla_kg.drafting.document import DraftRequest, build_draft
+from mla_kg.drafting.markdown import to_markdown
+from mla_kg.drafting.word import to_docx, write_docx
 
-__all__ = ["RequestCheck", "RequestDescription", "RequestDescriptionError", "check_request"]
+__all__ = [
+    "DraftRequest",
+    "RequestCheck",
+    "RequestDescription",
+    "RequestDescriptionError",
+    "build_draft",
+    "check_request",
+    "to_docx",
+    "to_markdown",
+    "write_docx",
+]

@@ -277,7 +277,7 @@ def _assurances(check: RequestCheck) -> list[Section]:
         if not risk.keys:
             continue
         section = Section(f"Assurance: {risk.label}", provision=risk.provision)
-        section.paragraphs.append(f"Ground for refusal: {risk.provision}. {risk.why}.")
+        section.paragraphs.append(f"Ground for refusal ({risk.provision}): {risk.why}.")
         for key in risk.keys:
             found = keys.value(check.description, key)
             section.paragraphs.append(
