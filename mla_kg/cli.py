@@ -448,9 +448,10 @@ from mla_kg.serve_cli import register as _register_serve  # noqa: E402
 
 _register_serve(app)
 
-if __name__ == "__main__":
-    app()
-
+# check-request and draft live beside the drafting code they wrap.
 from mla_kg.drafting_cli import register as _register_drafting  # noqa: E402
 
 _register_drafting(app, graph)
+
+if __name__ == "__main__":
+    app()

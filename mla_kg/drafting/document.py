@@ -135,11 +135,13 @@ def _requirement_section(
     provision = _provision(requirement)
     section = Section(heading=f"{number}. {requirement.label} ({provision})", provision=provision)
     for key in requirement.keys:
-        section.paragraphs += _describe(description, key, basis)
-    if requirement.optional:
-        section.paragraphs.append(
-            "(Optional: the provision asks for this only where it applies or where possible.)"
-        )
+        if requirement.optional and not keys.provided(description, key, basis):
+            section.paragraphs.append(
+                f"None stated ({keys.label(key)}, {key}): the provision asks for this only where "
+                "it applies or where possible."
+            )
+        else:
+            section.paragraphs += _describe(description, key, basis)
     if requirement.note:
         section.paragraphs.append(f"Note: {requirement.note}")
     return section
@@ -408,7 +410,7 @@ def _closing(check: RequestCheck, draft: DraftRequest) -> Section:
     section.paragraphs.append(
         f"Markers left to complete: {remaining}."
         if remaining
-        else "No [TO COMPLETE] marker is left in the sections above."
+        else "Nothing is left to complete in the sections above."
     )
     return section
 

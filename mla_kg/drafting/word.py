@@ -24,14 +24,28 @@ def _runs(paragraph: object, text: str) -> None:
     rest = text
     while _MARK in rest:
         before, _, after = rest.partition(_MARK)
-        inner, _, rest = after.partition("]")
+        end = _closing_bracket(after)
         if before:
             paragraph.add_run(before)  # type: ignore[attr-defined]
-        run = paragraph.add_run(f"{_MARK}{inner}]")  # type: ignore[attr-defined]
+        run = paragraph.add_run(f"{_MARK}{after[: end + 1]}")  # type: ignore[attr-defined]
         run.bold = True
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        rest = after[end + 1 :]
     if rest:
         paragraph.add_run(rest)  # type: ignore[attr-defined]
+
+
+def _closing_bracket(text: str) -> int:
+    """Return the index of the ``]`` that closes a marker (keys inside may hold ``[...]``)."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            if depth == 0:
+                return index
+            depth -= 1
+    return len(text) - 1
 
 
 def _section(document: object, section: Section, level: int) -> None:
