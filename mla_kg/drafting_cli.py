@@ -90,10 +90,10 @@ def draft_command(
         raise RequestDescriptionError(
             "", f"cannot write {output}: {error.strerror or error}"
         ) from None
-    markers = sum(s.incomplete for s in [*draft.contents, *draft.assurances])
+    markers = to_markdown(draft).count("[TO COMPLETE:")
     print(
         f"wrote {output} ({check.basis_id or 'no basis'}; "
-        f"{'complete' if check.complete else 'incomplete'}; sections to complete: {markers})"
+        f"{'complete' if check.complete else 'incomplete'}; markers to complete: {markers})"
     )
 
 

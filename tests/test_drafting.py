@@ -343,7 +343,7 @@ def test_draft_command_writes_both_formats(run_cli: RunCli, tmp_path: Path) -> N
     for name in ("request.docx", "request.md"):
         result = run_cli("draft", str(JP_PT), "-o", str(tmp_path / name))
         assert result.returncode == 0, result.stderr
-        assert "incomplete" not in result.stdout and "sections to complete: 1" in result.stdout
+        assert "incomplete" not in result.stdout and "markers to complete: 2" in result.stdout
     assert docx.Document(str(tmp_path / "request.docx")).paragraphs
     assert (tmp_path / "request.md").read_text(encoding="utf-8").startswith("# Request for")
     bad = run_cli("draft", str(JP_PT), "-o", str(tmp_path / "request.pdf"))

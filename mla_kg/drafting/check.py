@@ -61,6 +61,12 @@ def cited_text(cited: Cited) -> str:
     return f"{name} [{mark(cited.status)}; {where}]"
 
 
+def _sourced(cited: Cited) -> str:
+    """Return a citation with its status, sources and pinpoint, for a closing note."""
+    where = ", ".join(cited.sources) + (f", {cited.pinpoint}" if cited.pinpoint else "")
+    return f"{cited_text(cited)}: {mark(cited.status)}" + (f" [{where}]" if where else "")
+
+
 @dataclass
 class Requirement:
     """A content requirement of the basis, and whether the description provides it."""
@@ -104,6 +110,8 @@ class Risk:
     answered: bool
     assurance: str | None = None
     keys: tuple[str, ...] = ()
+    #: each provision the risk rests on, with its status, sources and pinpoint
+    sources: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """Return the risk for JSON (the contract's keys, and whether it is answered)."""
@@ -466,6 +474,7 @@ def _risks(description: RequestDescription, plan: BasisPlan, contents: Contents)
                 answered=answered,
                 assurance=answer.assurance if answer else None,
                 keys=answer.keys if answer else (),
+                sources=[_sourced(c) for c in provisions],
             )
         )
     for cover in plan.measures:

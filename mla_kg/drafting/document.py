@@ -395,6 +395,11 @@ def _closing(check: RequestCheck, draft: DraftRequest) -> Section:
             f"{_provision(requirement)}: {mark(requirement.verification)}"
             + (f" [{where}]" if where else "")
         )
+    for risk in check.risks:
+        for line in risk.sources:
+            if line.split(":")[0] not in listed:
+                listed.add(line.split(":")[0])
+                section.bullets.append(line)
     sections = [draft.addressee, draft.basis, *draft.contents, *draft.assurances]
     texts = [t for s in sections for t in [s.heading, *s.paragraphs, *s.bullets]]
     texts += [draft.formalities.heading, *draft.formalities.paragraphs]
@@ -406,7 +411,7 @@ def _closing(check: RequestCheck, draft: DraftRequest) -> Section:
         text.count("[TO COMPLETE:")
         for s in [*sections, draft.formalities, draft.transmission]
         for text in [*s.paragraphs, *s.bullets]
-    )
+    ) + sum(row.details.count("[TO COMPLETE:") for row in draft.measures)
     section.paragraphs.append(
         f"Markers left to complete: {remaining}."
         if remaining
