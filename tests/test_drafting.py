@@ -401,3 +401,18 @@ def test_every_mapped_key_is_a_description_key() -> None:
         assert head == "basis" or head in RequestDescription.model_fields, key
         # Resolving never fails, whatever the description holds.
         keys.value(full, key, "eu-jp-mla")
+
+
+@pytest.mark.parametrize("written", ["date: 2025-13-01", "date: 2025-02-30", "date: 01.03.2025"])
+def test_malformed_unquoted_date_exits_2(run_cli: RunCli, tmp_path: Path, written: str) -> None:
+    # Written by hand, not through yaml.safe_dump: YAML itself would read 2025-13-01 as a date.
+    text = EXAMPLE.read_text(encoding="utf-8").replace("date: 2025-03-01", written, 1)
+    assert written in text
+    path = tmp_path / "request.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("check-request", str(path))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: request description: date: {written.split(': ')[1]!r} is not a date "
+        "(expected YYYY-MM-DD, e.g. 2025-03-01)"
+    ]

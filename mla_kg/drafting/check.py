@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from mla_kg.checklist import Cited
     from mla_kg.store import KnowledgeGraph
 
-#: The commented example description (docs/request-example.yaml in a checkout).
-EXAMPLE = ROOT.parent / "docs" / "request-example.yaml"
+#: The commented example description (in a checkout only: the docs do not ship in the wheel).
+EXAMPLE = ROOT / "docs" / "request-example.yaml"
 MEASURES_GROUP = "measures"
 
 

@@ -32,6 +32,19 @@ from mla_kg.errors import MlaKgError
 _ISO_CODE = r"^[A-Z]{2}$"
 
 
+class _Loader(yaml.SafeLoader):
+    """A safe YAML loader that leaves dates as text, so the schema reports a bad one by key.
+
+    PyYAML's own timestamp reading raises a bare ``ValueError`` on ``2025-13-01``.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class RequestDescriptionError(MlaKgError):
     """A request description that cannot be read or does not match the schema (exit code 2)."""
 
@@ -182,7 +195,7 @@ class RequestDescription(_Strict):
     @field_validator("date", mode="before")
     @classmethod
     def _strict_date(cls, value: object) -> object:
-        """Accept only a real calendar date written YYYY-MM-DD (YAML may already parse it)."""
+        """Accept only a real calendar date written YYYY-MM-DD."""
         if isinstance(value, str):
             return datetime.date.fromisoformat(value)
         return value
@@ -194,7 +207,7 @@ class RequestDescription(_Strict):
         :raises RequestDescriptionError: on YAML that does not parse or does not match.
         """
         try:
-            document = yaml.safe_load(text)
+            document = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: safe
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""

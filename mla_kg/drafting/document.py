@@ -15,7 +15,7 @@ are mla-kg's own words.
 >>> from mla_kg.drafting.description import RequestDescription
 >>> draft = build_draft(check_request(KnowledgeGraph(), RequestDescription.from_file(EXAMPLE)))
 >>> [section.heading for section in draft.contents][:2]
-['1. Particulars of the case ... (Art 8(4))', '2. The purpose ... (Art 8(4)(f)†)']
+['1. Particulars of the case...(Art 8(4))', '2. The purpose...(Art 8(4)(f)†)']
 """
 
 from __future__ import annotations
