@@ -416,3 +416,27 @@ def test_malformed_unquoted_date_exits_2(run_cli: RunCli, tmp_path: Path, writte
         f"error: request description: date: {written.split(': ')[1]!r} is not a date "
         "(expected YYYY-MM-DD, e.g. 2025-03-01)"
     ]
+
+
+def test_another_usable_basis_brings_its_own_rules(kg: KnowledgeGraph) -> None:
+    check = check_request(kg, RequestDescription.from_file(EXAMPLE), basis="untoc-2000")
+    assert check.basis_id == "untoc-2000"
+    provisions = [r.provision for r in check.requirements if r.item != "language"]
+    assert provisions == [f"Art 18(15)({p})" for p in "abcdd" + "ef"]
+    assert {r.verification for r in check.requirements} == {"official"}
+    # MoJ point 4 (multilateral treaties) replaces point 3 (bilateral treaties and agreements).
+    assert "guidance-jp-4" in [p.item for p in check.guidance]
+    assert "guidance-jp-3" not in [p.item for p in check.guidance]
+
+
+def test_reciprocity_needs_the_statement_and_the_assurance(kg: KnowledgeGraph) -> None:
+    check = check_request(kg, _description(EXAMPLE, requesting__state="CA"))
+    assert check.basis_id == "jp-act-assistance-1980"
+    (statement,) = check.requirements[:1]
+    assert (statement.provision, statement.verification) == ("Art 2(iii)", "recalled")
+    assert statement.missing == ["assurances.indispensability"]
+    point_5 = next(p for p in check.guidance if p.item == "guidance-jp-5")
+    assert point_5.missing == ["assurances.reciprocity"]
+    # The Act records nothing on bank information: said as undetermined, never as covered.
+    (open_measure,) = [r for r in check.risks if r.ground.startswith("measure-")]
+    assert open_measure.ground == "measure-not-recorded" and not open_measure.answered

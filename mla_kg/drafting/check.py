@@ -486,7 +486,7 @@ def _risks(description: RequestDescription, plan: BasisPlan, contents: Contents)
             f"the graph records that {plan.basis.instrument} has no provision for {cover.measure}"
             if cover.covered == "absent"
             else f"the graph records no provision of {plan.basis.instrument} for {cover.measure}: "
-            "undetermined, check the treaty"
+            "undetermined, check the instrument's text"
         )
         if cover.residual:
             why += "; residual assistance may serve: " + "; ".join(
