@@ -61,7 +61,7 @@ def cited_text(cited: Cited) -> str:
     return f"{name} [{mark(cited.status)}; {where}]"
 
 
-def _sourced(cited: Cited) -> str:
+def sourced(cited: Cited) -> str:
     """Return a citation with its status, sources and pinpoint, for a closing note."""
     where = ", ".join(cited.sources) + (f", {cited.pinpoint}" if cited.pinpoint else "")
     return f"{cited_text(cited)}: {mark(cited.status)}" + (f" [{where}]" if where else "")
@@ -474,7 +474,7 @@ def _risks(description: RequestDescription, plan: BasisPlan, contents: Contents)
                 answered=answered,
                 assurance=answer.assurance if answer else None,
                 keys=answer.keys if answer else (),
-                sources=[_sourced(c) for c in provisions],
+                sources=[sourced(c) for c in provisions],
             )
         )
     for cover in plan.measures:
@@ -504,4 +504,4 @@ def _risks(description: RequestDescription, plan: BasisPlan, contents: Contents)
     return out
 
 
-__all__ = ["RequestCheck", "Requirement", "Risk", "check_request", "cite"]
+__all__ = ["RequestCheck", "Requirement", "Risk", "check_request", "cite", "cited_text", "sourced"]

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mla_kg.drafting import keys
-from mla_kg.drafting.check import RequestCheck, Requirement, cited_text
+from mla_kg.drafting.check import RequestCheck, Requirement, cited_text, sourced
 from mla_kg.drafting.description import RequestDescription
 from mla_kg.legal_basis import mark
 
@@ -395,11 +395,18 @@ def _closing(check: RequestCheck, draft: DraftRequest) -> Section:
             f"{_provision(requirement)}: {mark(requirement.verification)}"
             + (f" [{where}]" if where else "")
         )
-    for risk in check.risks:
-        for line in risk.sources:
-            if line.split(":")[0] not in listed:
-                listed.add(line.split(":")[0])
-                section.bullets.append(line)
+    lines = [line for risk in check.risks for line in risk.sources]
+    if check.plan is not None:
+        plan = check.plan
+        cited = [c for cover in plan.measures for c in [*cover.provisions, *cover.residual]]
+        cited += [*plan.channels, *plan.language_rules]
+        cited += [c for group in plan.formalities.values() for c in group if c.kind != "absence"]
+        lines += [sourced(c) for c in cited if c.kind == "provision"]
+    for line in lines:
+        citation = line.split(":")[0].rstrip("†")
+        if citation not in listed:
+            listed.add(citation)
+            section.bullets.append(line)
     sections = [draft.addressee, draft.basis, *draft.contents, *draft.assurances]
     texts = [t for s in sections for t in [s.heading, *s.paragraphs, *s.bullets]]
     texts += [draft.formalities.heading, *draft.formalities.paragraphs]
