@@ -254,7 +254,14 @@ def _choose(
         if plan.basis.instrument == wanted:
             return plan
     excluded = {e.instrument: e.why for e in checklist.excluded}  # type: ignore[attr-defined]
+    # The finder's third answer (issue 14), where the checklist carries it: no record either way.
+    undetermined = {
+        getattr(u, "instrument", None): getattr(u, "missing", "no record either way")
+        for u in getattr(checklist, "undetermined", None) or []
+    }
     why = f" ({excluded[wanted]})" if wanted in excluded else ""
+    if wanted in undetermined:
+        why = f" (undetermined: {undetermined[wanted]})"
     usable = ", ".join(p.basis.instrument for p in plans) or "none"
     raise RequestDescriptionError(
         "legal_basis",
