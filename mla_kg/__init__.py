@@ -20,7 +20,8 @@ from mla_kg.errors import (
     UnknownState,
     UnsupportedFormat,
 )
-from mla_kg.store import KnowledgeGraph, QueryResult
+from mla_kg.graph.results import QueryResult
+from mla_kg.knowledge_graph import KnowledgeGraph
 
 __version__ = "0.1.0"
 

@@ -28,20 +28,20 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from mla_kg import paths
 from mla_kg.errors import PushError
-from mla_kg.queries import check_iri
-from mla_kg.store import KnowledgeGraph
+from mla_kg.graph.embedded import open_engine
+from mla_kg.graph.queries import check_iri
+from mla_kg.graph.store import Store
 
 if TYPE_CHECKING:
     import httpx
+    from rich.progress import Progress, TaskID
 
 #: The graph the data goes to when ``--graph`` is not given: the dataset's base IRI.
 DEFAULT_GRAPH = "https://w3id.org/mla-kg/"
@@ -196,10 +196,8 @@ def push_graph(
     target = str(check_iri(graph, "graph"))
     paths_ = [Path(file) for file in (bundled_files() if files is None else files)]
     # Step 1: parse everything before sending anything (LoadError names the file and line).
-    payloads = [
-        KnowledgeGraph(include_bundled=False, extra_files=[path]).serialize("nt") for path in paths_
-    ]
-    everything = KnowledgeGraph(include_bundled=False, extra_files=paths_)
+    payloads = [Store(open_engine("oxigraph"), [path]).serialize("nt") for path in paths_]
+    everything = Store(open_engine("oxigraph"), paths_)
     expected = len(everything)
     names = [path.name for path in paths_]
     staging = f"urn:mla-kg:staging:{uuid.uuid4()}"
@@ -213,7 +211,16 @@ def push_graph(
                 f"cannot read graph <{target}> at {gsp_url} ({error}); nothing was uploaded. "
                 "Check the Graph Store URL and, if it needs them, --user and the password."
             ) from error
-        uploaded: list[str] = []
+        upload = _Upload(gsp_url, target, staging, names, payloads, expected, previous)
+        # The progress bar loads only when pushing, so the other commands start faster.
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -223,53 +230,83 @@ def push_graph(
         )
         with progress:
             task = progress.add_task("staging", total=len(paths_) + 2)
-            step = "preparing the staging graph"
-            try:
-                store.delete(staging)
-                for name, payload in zip(names, payloads, strict=True):
-                    step = f"uploading {name}"
-                    progress.update(task, description=step)
-                    store.post(staging, payload)
-                    uploaded.append(name)
-                    progress.advance(task)
-                step = "checking the staging graph"
-                progress.update(task, description=step)
-                staged, _ = store.read(staging)
-                if staged != expected:
-                    raise _GraphStoreFailure(
-                        f"the staging graph holds {staged} triples, not the {expected} sent"
-                    )
-                progress.advance(task)
-            except _GraphStoreFailure as error:
-                raise PushError(
-                    f"push to <{target}> at {gsp_url} failed while {step}: {error}. "
-                    f"Uploaded to the staging graph before the failure: {_listing(uploaded)}. "
-                    f"The target graph was not touched (it still holds {previous} triples); "
-                    + _cleanup(store, staging),
-                    uploaded=uploaded,
-                ) from error
+            _stage(store, upload, progress, task)
             progress.update(task, description=f"replacing <{target}>")
-            try:
-                store.put(target, b"".join(payloads))
-                now, _ = store.read(target)
-                if now != expected:
-                    raise _GraphStoreFailure(
-                        f"the target graph holds {now} triples after the upload, not {expected}"
-                    )
-            except _GraphStoreFailure as error:
-                restored, state = _restore(store, target, backup, previous)
-                raise PushError(
-                    f"push to <{target}> at {gsp_url} failed while replacing the target graph: "
-                    f"{error}. Every file had reached the staging graph ({_listing(uploaded)}). "
-                    f"{state}; " + _cleanup(store, staging),
-                    uploaded=uploaded,
-                    target_unchanged=restored,
-                ) from error
+            _replace(store, upload, backup)
             progress.advance(task)
         cleanup = _cleanup(store, staging)
         if not cleanup.startswith("the staging graph was deleted"):
             console.print(f"[yellow]warning:[/yellow] {cleanup}")
     return PushReport(target=target, files=names, triples=expected, previous=previous)
+
+
+@dataclass
+class _Upload:
+    """One push: where it goes, what it sends, and what the target held before."""
+
+    gsp_url: str
+    target: str
+    staging: str
+    names: list[str]
+    payloads: list[bytes]
+    expected: int
+    previous: int
+    uploaded: list[str] = field(default_factory=list)
+
+
+def _stage(store: GraphStore, upload: _Upload, progress: Progress, task: TaskID) -> None:
+    """Upload every file to the staging graph and check it holds them all.
+
+    :raises PushError: saying where it failed; the target graph is untouched then.
+    """
+    step = "preparing the staging graph"
+    try:
+        store.delete(upload.staging)
+        for name, payload in zip(upload.names, upload.payloads, strict=True):
+            step = f"uploading {name}"
+            progress.update(task, description=step)
+            store.post(upload.staging, payload)
+            upload.uploaded.append(name)
+            progress.advance(task)
+        step = "checking the staging graph"
+        progress.update(task, description=step)
+        staged, _ = store.read(upload.staging)
+        if staged != upload.expected:
+            raise _GraphStoreFailure(
+                f"the staging graph holds {staged} triples, not the {upload.expected} sent"
+            )
+        progress.advance(task)
+    except _GraphStoreFailure as error:
+        raise PushError(
+            f"push to <{upload.target}> at {upload.gsp_url} failed while {step}: {error}. "
+            f"Uploaded to the staging graph before the failure: {_listing(upload.uploaded)}. "
+            f"The target graph was not touched (it still holds {upload.previous} triples); "
+            + _cleanup(store, upload.staging),
+            uploaded=upload.uploaded,
+        ) from error
+
+
+def _replace(store: GraphStore, upload: _Upload, backup: bytes | None) -> None:
+    """Replace the target graph with everything sent, restoring it if that fails.
+
+    :raises PushError: saying what the target holds now.
+    """
+    try:
+        store.put(upload.target, b"".join(upload.payloads))
+        now, _ = store.read(upload.target)
+        if now != upload.expected:
+            raise _GraphStoreFailure(
+                f"the target graph holds {now} triples after the upload, not {upload.expected}"
+            )
+    except _GraphStoreFailure as error:
+        restored, state = _restore(store, upload.target, backup, upload.previous)
+        raise PushError(
+            f"push to <{upload.target}> at {upload.gsp_url} failed while replacing the target "
+            f"graph: {error}. Every file had reached the staging graph "
+            f"({_listing(upload.uploaded)}). {state}; " + _cleanup(store, upload.staging),
+            uploaded=upload.uploaded,
+            target_unchanged=restored,
+        ) from error
 
 
 def _cleanup(store: GraphStore, staging: str) -> str:
@@ -307,56 +344,4 @@ def _restore(
     return True, f"The target graph was restored to its previous {previous} triples"
 
 
-def push(
-    gsp: Annotated[
-        str,
-        typer.Option(
-            "--gsp",
-            metavar="URL",
-            help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store or "
-            "http://127.0.0.1:8890/sparql-graph-crud-auth",
-        ),
-    ],
-    graph: Annotated[
-        str, typer.Option("--graph", metavar="IRI", help="the named graph to replace")
-    ] = DEFAULT_GRAPH,
-    user: Annotated[
-        str | None, typer.Option("--user", help="user name, if the Graph Store needs one")
-    ] = None,
-    password: Annotated[
-        str | None,
-        typer.Option(
-            "--password",
-            envvar="MLA_KG_GSP_PASSWORD",
-            help="password for --user (better: set MLA_KG_GSP_PASSWORD)",
-        ),
-    ] = None,
-    auth: Annotated[
-        str, typer.Option("--auth", help="HTTP authentication scheme: digest or basic")
-    ] = "digest",
-    timeout: Annotated[
-        float, typer.Option("--timeout", help="seconds each request may take")
-    ] = DEFAULT_TIMEOUT,
-) -> None:
-    """Upload the bundled ontology and data to a SPARQL Graph Store, all or nothing.
-
-    The named graph is replaced only once every file has been accepted into a staging graph
-    and counted; on any failure it keeps (or gets back) its previous triples.
-    """
-    console = Console(stderr=True)
-    if auth not in ("digest", "basic"):
-        console.print(f"error: --auth must be digest or basic, not {auth!r}", markup=False)
-        raise typer.Exit(2)
-    if user is not None and password is None:
-        password = typer.prompt(f"password for {user}", hide_input=True)
-    # A PushError or LoadError reaches the mla-kg app, which prints it and exits non-zero.
-    report = push_graph(
-        gsp, graph, user=user, password=password, auth=auth, timeout=timeout, console=console
-    )
-    typer.echo(
-        f"pushed {len(report.files)} files ({report.triples} triples) to graph "
-        f"<{report.target}> at {gsp}; it held {report.previous} triples before"
-    )
-
-
-__all__ = ["DEFAULT_GRAPH", "GraphStore", "PushReport", "bundled_files", "push", "push_graph"]
+__all__ = ["DEFAULT_GRAPH", "GraphStore", "PushReport", "bundled_files", "push_graph"]

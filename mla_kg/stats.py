@@ -23,11 +23,12 @@ from dataclasses import asdict, dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from mla_kg.graph.store import GraphStore
 from mla_kg.namespaces import MLA
-from mla_kg.store import KnowledgeGraph
+from mla_kg.verification import VERIFICATIONS
 
 #: Verification statuses in the order they are shown; "none" counts subdivisions without one.
-STATUSES = ("official", "scholarly", "recalled", "none")
+STATUSES = (*VERIFICATIONS, "none")
 
 
 @dataclass
@@ -76,7 +77,7 @@ class GraphStatistics:
         return data
 
 
-def statistics(kg: KnowledgeGraph) -> GraphStatistics:
+def statistics(kg: GraphStore) -> GraphStatistics:
     """Count triples, subdivisions per instrument and status, and features used.
 
     :param kg: the graph.
@@ -167,7 +168,7 @@ def _integer(term: Node | None) -> int | None:
 
 
 def cooperation_statistics(
-    kg: KnowledgeGraph, dataset: str | URIRef | None = None
+    kg: GraphStore, dataset: str | URIRef | None = None
 ) -> list[CooperationFigure]:
     """Return the cooperation statistics, one figure per observation.
 

@@ -27,9 +27,12 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from mla_kg import paths, queries
+from mla_kg import paths
 from mla_kg.errors import QueryError, ShapeViolation
-from mla_kg.store import KnowledgeGraph, read_graph
+from mla_kg.graph import queries
+from mla_kg.graph.embedded import open_engine
+from mla_kg.graph.files import read_graph
+from mla_kg.graph.store import GraphStore, Store
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -147,7 +150,7 @@ def _nonempty_oxigraph_data() -> Iterator[None]:
         del data_graph.__bool__
 
 
-def _shacl_results(data: KnowledgeGraph, shapes: Graph) -> list[ValidationResult]:
+def _shacl_results(data: Store, shapes: Graph) -> list[ValidationResult]:
     """Run pyshacl and read its report graph into results."""
     # pyshacl evaluates SPARQL constraints on the engine it is given; on rdflib it re-parses
     # each constraint for every focus node (about 400 times slower than on pyoxigraph).
@@ -197,9 +200,7 @@ def _anonymous(shapes: Graph, shape: Node | None) -> str:
     return _text(shape) or ""
 
 
-def _check_results(
-    kg: KnowledgeGraph, checks: Sequence[queries.NamedQuery]
-) -> list[ValidationResult]:
+def _check_results(kg: GraphStore, checks: Sequence[queries.NamedQuery]) -> list[ValidationResult]:
     """Run every QC check; each row is a violation."""
     results = []
     for check in checks:
@@ -264,7 +265,7 @@ def validate(
     bundled = paths.ontology_files(include_shapes=False)
     if include_data:
         bundled += paths.data_files()
-    kg = KnowledgeGraph(extra_files=bundled + extra, include_bundled=False)
+    kg = Store(open_engine("oxigraph"), bundled + extra)
     shapes = _shapes_graph(paths.SHAPES_FILE)
     results = _check_results(kg, queries.load_checks()) + _shacl_results(kg, shapes)
     results.sort(key=lambda r: (r.focus, r.path or "", r.source, r.message, r.value or ""))

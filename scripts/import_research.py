@@ -44,6 +44,7 @@ DEFAULT_INSTRUMENTS = (
     "eu-us-extradition",
     "coe-mla-1959",
     "coe-mla-2ap-2001",
+    "coe-mla-ap-1978",
     "eu-mla-prot-2001",
     "eio-directive-2014",
     "un-model-law-mla-2007",
@@ -2746,6 +2747,12 @@ SEED_TITLE = (
 SEED_MOJ_TITLE = "Ministry of Justice of Japan: Mutual Legal Assistance in Criminal Matters"
 # Checked against the first lines of shared/seeds/weyembergh-wieczorek-eu-japan-mla.txt.
 SEED_CREATORS = ("Anne Weyembergh", "Irene Wieczorek")
+# Not in the project copy: the Durham Research Online record of the article gives the journal,
+# volume (issue), year and pages; the vLex record gives the DOI.
+SEED_PUBLISHED_IN = "https://dro.dur.ac.uk/31382/"
+SEED_JOURNAL = "New Journal of European Criminal Law"
+SEED_CITATION = "New Journal of European Criminal Law 11(4) (2020) 439-466"
+SEED_DOI = "doi:10.1177/2032284420938140"
 
 
 def add_seed_record(g: Graph) -> None:
@@ -2759,14 +2766,25 @@ def add_seed_record(g: Graph) -> None:
         g.add((seed, DCTERMS.creator, Literal(creator)))
     g.add((seed, MLA.url, Literal(SEED_PATH, datatype=XSD.anyURI)))
     g.add((seed, MLA.sourceKey, Literal("seed")))
+    # The project copy is the authors' manuscript and states no journal, volume or year; these
+    # come from the Durham Research Online record (SEED_PUBLISHED_IN), the DOI from vLex.
+    g.add((seed, DCTERMS.isPartOf, SOURCE["seed-journal"]))
+    g.add((seed, DCTERMS.date, Literal("2020", datatype=XSD.gYear)))
+    g.add((seed, DCTERMS.bibliographicCitation, Literal(SEED_CITATION)))
+    g.add((seed, DCTERMS.identifier, Literal(SEED_DOI)))
+    g.add((SOURCE["seed-journal"], RDF.type, DCTERMS.BibliographicResource))
+    g.add((SOURCE["seed-journal"], DCTERMS.title, Literal(SEED_JOURNAL, lang="en")))
     g.add(
         (
             seed,
             MLA.note,
             Literal(
                 "Journal article by a professor at the Université Libre de Bruxelles and an "
-                "assistant professor at Durham University. The project copy does not state the "
-                "journal, volume or year; its latest access dates are April 2020.",
+                "assistant professor at Durham University. The project copy is the authors' "
+                "text without the journal's pagination (its latest access dates are April "
+                "2020); journal, volume, issue, year and pages are from the Durham Research "
+                f"Online record ({SEED_PUBLISHED_IN}), the DOI from the vLex record. Pinpoints "
+                "in the data are to the copy's sections and footnotes.",
                 lang="en",
             ),
         )

@@ -291,15 +291,17 @@ def test_japan_us_dual_criminality_is_contested_not_asserted(
 def test_fiscal_and_military_offence_grounds_are_traditional_found_in_the_1959_convention(
     kg: KnowledgeGraph, reference_comparison: Comparison
 ) -> None:
-    # Seed fn 89 cites Art 2 of the 1959 Convention. The research places the fiscal ground in
-    # Art 2(a) and the military-offence exclusion in Art 1(2); both citations are only recalled.
+    # Seed fn 89 cites Art 2 of the 1959 Convention. The official text places the fiscal ground
+    # in Art 2(a) and the military-offence exclusion in Art 1(2); both are read in the official
+    # record (BWBV0001009), so neither citation carries the recalled mark.
     for feature, citation in (
         ("refusal-fiscal-offence", "Art 2(a)"),
         ("refusal-military-offence", "Art 1(2)"),
     ):
         cell = reference_comparison.cell(feature, COE_1959)
         assert [p.citation for p in cell.pinpoints()] == [citation], feature
-        assert cell.recalled and cell.text() == citation + RECALLED_MARK
+        assert not cell.recalled and cell.text() == citation
+        assert [p.verification for p in cell.pinpoints()] == ["official"], feature
         assert reference_comparison.row(feature).marks == "traditional"
         _absent_on_seed(reference_comparison.cell(feature, EU_JP), "fn 89")
     # Two fact sheets (EU-Japan and the 1959 Convention) each record the seed's claim.

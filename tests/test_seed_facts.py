@@ -257,3 +257,63 @@ def test_seed_pin_of_eu_us_bank_secrecy_to_art_5_is_shown_against_art_4_5(
         "official",
         URIRef(SOURCE + "eu-us-mla-s-nl"),
     )
+
+
+# --- Errors once in the data (issue 13, section 5), checked so they do not come back ----------
+
+
+def test_seed_record_names_its_journal_year_and_pages(any_kg: KnowledgeGraph) -> None:
+    rows = any_kg.query(
+        """SELECT ?seed ?journal ?date ?citation ?doi WHERE {
+             ?seed dct:isPartOf ?j ; dct:date ?date ; dct:bibliographicCitation ?citation ;
+                   dct:identifier ?doi .
+             ?j dct:title ?journal .
+           }""",
+        {"seed": SEED},
+    ).rows
+    assert len(rows) == 1, rows
+    row = {k: str(v) for k, v in rows[0].items()}
+    assert row["journal"] == "New Journal of European Criminal Law"
+    assert row["date"] == "2020"
+    assert "11(4)" in row["citation"] and "439-466" in row["citation"]
+    assert row["doi"] == "doi:10.1177/2032284420938140"
+
+
+def test_japanese_treaty_number_of_eu_japan_is_recalled_everywhere(any_kg: KnowledgeGraph) -> None:
+    # Only a non-official copy of a prefectural police circular shows "Treaty No. 13 of 2010":
+    # the identifier and every note restating it must say recalled, none official.
+    identifier = URIRef(str(any_kg.instrument_iri("eu-jp-mla")) + "/identifier/jp-treaty-number")
+    status = any_kg.query("SELECT ?i ?s WHERE { ?i mla:verification ?s }", {"i": identifier}).rows
+    assert [row["s"] for row in status] == [URIRef(MLA + "recalled")]
+    mentions = [
+        str(row["o"])
+        for row in any_kg.query(
+            'SELECT ?o WHERE { ?x ?p ?o FILTER(CONTAINS(STR(?o), "Treaty No. 13 of 2010")) }'
+        ).rows
+    ]
+    notes = [text for text in mentions if "[" in text]
+    assert notes and all("[recalled" in text for text in notes), notes
+
+
+def test_greek_central_authority_in_the_2022_annex_is_one_ministry(any_kg: KnowledgeGraph) -> None:
+    entry = URIRef(str(any_kg.instrument_iri("eu-jp-mla")) + "/annex/I/entry/v3-GR")
+    labels = any_kg.query(
+        "SELECT ?entry ?label WHERE { ?a mla:listedIn ?entry ; rdfs:label ?label }",
+        {"entry": entry},
+    ).column("label")
+    greek_ministry = "Ministry of Justice, Transparency and Human Rights"
+    assert [str(label) for label in labels] == [greek_ministry]
+
+
+def test_eu_japan_official_text_is_the_english_eurlex_page(any_kg: KnowledgeGraph) -> None:
+    links = any_kg.query(
+        "SELECT ?i ?url WHERE { ?i mla:officialText ?url }",
+        {"i": any_kg.instrument_iri("eu-jp-mla")},
+    ).column("url")
+    assert [str(url) for url in links] == [
+        "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:22010A0212(01)"
+    ]
+    irish = any_kg.query(
+        'SELECT ?s WHERE { ?s mla:url ?u FILTER(CONTAINS(STR(?u), "legal-content/GA/")) }'
+    ).rows
+    assert not irish, irish

@@ -25,17 +25,18 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mla_kg.checklist import BasisPlan, Offence
 from mla_kg.drafting import keys
 from mla_kg.drafting.contents import ContentItem, Contents, load_contents
 from mla_kg.drafting.description import RequestDescription, RequestDescriptionError
 from mla_kg.errors import UnknownState
-from mla_kg.legal_basis import mark, status_name, weakest
 from mla_kg.paths import ROOT
+from mla_kg.planning.checklist import request_checklist
+from mla_kg.planning.plans import BasisPlan, Offence
+from mla_kg.verification import mark, status_name, weakest
 
 if TYPE_CHECKING:
-    from mla_kg.checklist import Cited
-    from mla_kg.store import KnowledgeGraph
+    from mla_kg.graph.store import GraphStore
+    from mla_kg.planning.plans import Cited
 
 #: The commented example description (in a checkout only: the docs do not ship in the wheel).
 EXAMPLE = ROOT / "docs" / "request-example.yaml"
@@ -204,7 +205,7 @@ class RequestCheck:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
-def _check_measures(kg: KnowledgeGraph, description: RequestDescription) -> None:
+def _check_measures(kg: GraphStore, description: RequestDescription) -> None:
     """Refuse a measure id that is not a feature of the measures group, saying what it is."""
     groups = {
         str(row["featureId"]): str(row["groupId"]) for row in kg.run("checklist_features").rows
@@ -271,7 +272,7 @@ def _choose(
 
 
 def check_request(
-    kg: KnowledgeGraph,
+    kg: GraphStore,
     description: RequestDescription,
     basis: str | None = None,
     contents: Contents | None = None,
@@ -287,7 +288,8 @@ def check_request(
     contents = contents or load_contents()
     _check_measures(kg, description)
     try:
-        checklist = kg.request_checklist(
+        checklist = request_checklist(
+            kg,
             description.requesting.state,
             description.requested.state,
             description.measure_ids,
@@ -311,7 +313,7 @@ def check_request(
     return RequestCheck(description, plan, requirements, guidance, risks, usable)
 
 
-def _provisions(kg: KnowledgeGraph, instrument: str, paths: list[str]) -> dict[str, dict]:
+def _provisions(kg: GraphStore, instrument: str, paths: list[str]) -> dict[str, dict]:
     """Return, per subdivision path, its citation, status and sources as the graph records them."""
     base = str(kg.instrument_iri(instrument))
     candidates = {p for path in paths for p in (path, _parent(path)) if p}
@@ -345,7 +347,7 @@ def _parent(path: str) -> str | None:
 
 
 def _requirements(
-    kg: KnowledgeGraph,
+    kg: GraphStore,
     description: RequestDescription,
     items: list[ContentItem],
     instrument: str,

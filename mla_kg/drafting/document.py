@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from mla_kg.drafting import keys
 from mla_kg.drafting.check import RequestCheck, Requirement, cited_text, sourced
 from mla_kg.drafting.description import RequestDescription
-from mla_kg.legal_basis import mark
+from mla_kg.verification import mark
 
 #: The marker a draft shows where the drafter must still write something.
 TO_COMPLETE = "[TO COMPLETE: {}]"

@@ -16,7 +16,7 @@ Complete: yes; unanswered risks: 0
 from __future__ import annotations
 
 from mla_kg.drafting.check import RequestCheck, Requirement
-from mla_kg.legal_basis import RECALLED_MARK, mark
+from mla_kg.verification import RECALLED_MARK, mark
 
 
 def _requirement(requirement: Requirement) -> str:

@@ -1,150 +1,24 @@
-"""The ``mla-kg`` command line: thin commands over the library.
-
-Exit codes: 0 OK; 1 violations or no result; 2 bad input or a load error. A typed error
-(:class:`~mla_kg.errors.MlaKgError`) prints its message, never a traceback. Later commands
-register on :data:`app` the same way (``@app.command()``) and reach the graph with
-:func:`graph`.
-"""
+"""Commands on the graph itself: ``query``, ``validate``, ``stats`` and ``export``."""
 
 from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rdflib import BNode, URIRef
 from rdflib.term import Node
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mla_kg import __version__, queries
-from mla_kg.errors import MlaKgError
+from mla_kg.cli.app import RdfFormat, ResultFormat, TableOrJson, app, graph
+from mla_kg.cli.output import console
+from mla_kg.graph import queries
+from mla_kg.graph.results import QueryResult
+from mla_kg.graph.store import GraphStore
 from mla_kg.namespaces import compact, compact_text
-from mla_kg.push import push
-from mla_kg.store import KnowledgeGraph, QueryResult
-
-# Wide enough that IRIs are never folded across lines when output goes to a file or pipe.
-_PIPE_WIDTH = 4000
-
-
-def _console(stderr: bool = False) -> Console:
-    """Return a rich console that never reads markup or highlights data."""
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else _PIPE_WIDTH
-    return Console(file=stream, width=width, highlight=False, markup=False, emoji=False)
-
-
-class _App(typer.Typer):
-    """A Typer app that turns typed errors into their message and exit code."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().__call__(*args, **kwargs)
-        except MlaKgError as error:
-            _console(stderr=True).print(f"error: {error}")
-            sys.exit(error.exit_code)
-
-
-app = _App(
-    name="mla-kg",
-    help="Knowledge graph of mutual legal assistance instruments in criminal matters.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-class Backend(str, Enum):
-    """SPARQL engines a command can run on."""
-
-    oxigraph = "oxigraph"
-    rdflib = "rdflib"
-
-
-class TableOrJson(str, Enum):
-    """Output formats of reports."""
-
-    table = "table"
-    json = "json"
-
-
-class ResultFormat(str, Enum):
-    """Output formats of query results."""
-
-    table = "table"
-    csv = "csv"
-    tsv = "tsv"
-    json = "json"
-
-
-class RdfFormat(str, Enum):
-    """Serialization formats of the graph."""
-
-    ttl = "ttl"
-    nt = "nt"
-    jsonld = "jsonld"
-    trig = "trig"
-
-
-def graph(ctx: typer.Context) -> KnowledgeGraph:
-    """Return the graph for a command, loaded once with the global options."""
-    obj = ctx.ensure_object(dict)
-    if "graph" not in obj:
-        if obj.get("endpoint"):
-            obj["graph"] = KnowledgeGraph.remote(
-                obj["endpoint"], graph=obj.get("graph_iri"), timeout=obj.get("timeout", 60.0)
-            )
-        else:
-            obj["graph"] = KnowledgeGraph(backend=obj.get("backend", "oxigraph"))
-    return obj["graph"]
-
-
-def _version(show: bool) -> None:
-    """Print the version and stop."""
-    if show:
-        print(f"mla-kg {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    ctx: typer.Context,
-    backend: Annotated[
-        Backend, typer.Option(help="SPARQL engine: oxigraph (fast) or rdflib (pure Python).")
-    ] = Backend.oxigraph,
-    endpoint: Annotated[
-        str | None,
-        typer.Option(
-            help="Query URL of a SPARQL endpoint holding the data (see `mla-kg push`), "
-            "used instead of the bundled data, read-only.",
-            metavar="URL",
-        ),
-    ] = None,
-    graph_iri: Annotated[
-        str | None,
-        typer.Option(
-            "--graph",
-            help="With --endpoint: the named graph holding the data (sent as default-graph-uri).",
-            metavar="IRI",
-        ),
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option(help="With --endpoint: seconds to wait for each answer.", min=0.1)
-    ] = 60.0,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
-    ] = False,
-) -> None:
-    """Knowledge graph of mutual legal assistance instruments in criminal matters."""
-    if graph_iri is not None and endpoint is None:
-        raise typer.BadParameter("--graph needs --endpoint", param_hint="--graph")
-    obj = ctx.ensure_object(dict)
-    obj.update(backend=backend.value, endpoint=endpoint, graph_iri=graph_iri, timeout=timeout)
 
 
 def _cell(term: Node | None) -> Text:
@@ -160,7 +34,7 @@ def _cell(term: Node | None) -> Text:
 
 def _print_result(result: QueryResult, format: ResultFormat) -> None:
     """Print a query result in the chosen format."""
-    out = _console()
+    out = console()
     if result.ask is not None:
         print(
             json.dumps({"head": {}, "boolean": result.ask})
@@ -211,7 +85,7 @@ def _list_queries() -> None:
             f"{p.name} ({p.type_label}{'' if p.required else ', optional'})" for p in query.params
         )
         table.add_row(Text(name), Text(params), Text(query.summary))
-    _console().print(table)
+    console().print(table)
 
 
 @app.command()
@@ -284,7 +158,7 @@ def validate(
     if format is TableOrJson.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        out = _console()
+        out = console()
         if report.results:
             table = Table("severity", "focus node", "path", "value", "message", "source")
             for result in report.results:
@@ -330,7 +204,7 @@ def stats(
     if format is TableOrJson.json:
         print(json.dumps(figures.to_dict(), indent=2, ensure_ascii=False))
         return
-    out = _console()
+    out = console()
     out.print(f"{figures.triples} triples ({figures.backend})")
     table = Table(
         "instrument",
@@ -357,7 +231,7 @@ def stats(
     )
 
 
-def _print_cooperation(kg: KnowledgeGraph, format: TableOrJson) -> None:
+def _print_cooperation(kg: GraphStore, format: TableOrJson) -> None:
     """Print the cooperation statistics: request counts, then average execution times."""
     from dataclasses import asdict
 
@@ -365,13 +239,13 @@ def _print_cooperation(kg: KnowledgeGraph, format: TableOrJson) -> None:
 
     figures = cooperation_statistics(kg)
     if not figures:
-        _console(stderr=True).print("no cooperation statistics in the graph")
+        console(stderr=True).print("no cooperation statistics in the graph")
         raise typer.Exit(1)
     if format is TableOrJson.json:
         data = {"observations": [asdict(figure) for figure in figures]}
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    out = _console()
+    out = console()
     requests = Table(
         "period",
         "requesting",
@@ -430,28 +304,3 @@ def export(
         sys.stdout.flush()
     else:
         output.write_bytes(data)
-
-
-app.command()(push)
-
-# compare, diff, outline and profile live beside the comparison code they wrap.
-from mla_kg.compare_cli import register as _register_comparison  # noqa: E402
-
-_register_comparison(app, graph)
-
-# basis, plan, network and similar live beside the planning and network code they wrap.
-from mla_kg.network_cli import register as _register_network  # noqa: E402
-
-_register_network(app, graph)
-
-from mla_kg.serve_cli import register as _register_serve  # noqa: E402
-
-_register_serve(app)
-
-# check-request and draft live beside the drafting code they wrap.
-from mla_kg.drafting_cli import register as _register_drafting  # noqa: E402
-
-_register_drafting(app, graph)
-
-if __name__ == "__main__":
-    app()

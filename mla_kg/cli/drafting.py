@@ -1,4 +1,4 @@
-"""``mla-kg check-request`` and ``mla-kg draft``: thin commands over :mod:`mla_kg.drafting`.
+"""Commands ``mla-kg check-request`` and ``draft``: thin commands over :mod:`mla_kg.drafting`.
 
 Exit codes: ``check-request`` 0 when the description is complete for its basis and every refusal
 risk is answered, 1 otherwise; both commands 2 for a description that does not match the schema
@@ -7,27 +7,13 @@ risk is answered, 1 otherwise; both commands 2 for a description that does not m
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mla_kg.drafting.check import check_request
-from mla_kg.drafting.description import RequestDescription, RequestDescriptionError
-from mla_kg.drafting.document import build_draft
-from mla_kg.drafting.markdown import to_markdown
-from mla_kg.drafting.report import to_text
-from mla_kg.drafting.word import to_docx
-from mla_kg.store import KnowledgeGraph
-
-
-def _default_graph(ctx: typer.Context) -> KnowledgeGraph:
-    return KnowledgeGraph()
-
-
-_graph: Callable[[typer.Context], KnowledgeGraph] = _default_graph
+from mla_kg.cli.app import app, graph
 
 
 class CheckFormat(str, Enum):
@@ -50,6 +36,7 @@ BasisOption = Annotated[
 ]
 
 
+@app.command("check-request")
 def check_request_command(
     ctx: typer.Context,
     file: DescriptionArgument,
@@ -60,11 +47,16 @@ def check_request_command(
 
     Exits 0 when complete with every risk answered, 1 otherwise, 2 on a bad description.
     """
-    check = check_request(_graph(ctx), RequestDescription.from_file(file), basis=basis)
+    # The drafting modules (pydantic, python-docx) load only for these commands.
+    from mla_kg.drafting import RequestDescription, check_request
+    from mla_kg.drafting.report import to_text
+
+    check = check_request(graph(ctx), RequestDescription.from_file(file), basis=basis)
     print(check.to_json() if format is CheckFormat.json else to_text(check))
     raise typer.Exit(check.exit_code)
 
 
+@app.command("draft")
 def draft_command(
     ctx: typer.Context,
     file: DescriptionArgument,
@@ -74,12 +66,21 @@ def draft_command(
     basis: BasisOption = None,
 ) -> None:
     """Write a draft request (DOCX or Markdown) in the structure its legal basis prescribes."""
+    from mla_kg.drafting import (
+        RequestDescription,
+        RequestDescriptionError,
+        build_draft,
+        check_request,
+        to_docx,
+        to_markdown,
+    )
+
     suffix = output.suffix.lower()
     if suffix not in (".docx", ".md"):
         raise RequestDescriptionError(
             "", f"cannot write {output}: the draft is .docx or .md (got {suffix or 'no suffix'!r})"
         )
-    check = check_request(_graph(ctx), RequestDescription.from_file(file), basis=basis)
+    check = check_request(graph(ctx), RequestDescription.from_file(file), basis=basis)
     draft = build_draft(check)
     try:
         if suffix == ".docx":
@@ -95,21 +96,3 @@ def draft_command(
         f"wrote {output} ({check.basis_id or 'no basis'}; "
         f"{'complete' if check.complete else 'incomplete'}; markers to complete: {markers})"
     )
-
-
-def register(
-    app: typer.Typer, graph: Callable[[typer.Context], KnowledgeGraph] | None = None
-) -> None:
-    """Register ``check-request`` and ``draft`` on the ``mla-kg`` app.
-
-    :param app: the ``mla-kg`` Typer app.
-    :param graph: the app's function returning the graph of a command (loaded once).
-    """
-    global _graph
-    if graph is not None:
-        _graph = graph
-    app.command("check-request")(check_request_command)
-    app.command("draft")(draft_command)
-
-
-__all__ = ["register"]

@@ -1,0 +1,1 @@
+"""The graph layer: SPARQL engines, named queries, results. It knows no domain module."""

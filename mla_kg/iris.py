@@ -1,0 +1,70 @@
+"""The IRI grammar of the graph: slugs and local names, and subdivisions in printed order.
+
+Instruments are ``https://w3id.org/mla-kg/id/instrument/<id>``; their subdivisions extend that
+path (``.../art/11/para/1/point/b``, ``.../annex/IV/entry/PT``); sources are
+``https://w3id.org/mla-kg/id/source/<slug>``; ontology terms are ``mla:<local name>``.
+
+>>> slug("https://w3id.org/mla-kg/id/source/eu-jp-mla-s12")
+'eu-jp-mla-s12'
+>>> local_name("https://w3id.org/mla-kg/ontology#recalled")
+'recalled'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib.term import Node
+
+from mla_kg.namespaces import MLA
+
+# Subdivision kinds in the order an instrument prints them: articles, annexes, the rest.
+_SEGMENT_RANK = {"art": 0, "annex": 1, "unplaced": 2}
+
+
+def slug(iri: Node | str) -> str:
+    """Return the last path segment of an IRI (a source's or State's key), trailing slash aside.
+
+    >>> slug("https://w3id.org/mla-kg/id/state/JP/")
+    'JP'
+    """
+    return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+def local_name(iri: Node | str) -> str:
+    """Return the part of an IRI after its last ``#`` (the whole IRI if it has none)."""
+    return str(iri).rsplit("#", 1)[-1]
+
+
+def mla_name(term: Node | None) -> str:
+    """Return the local name of an ``mla:`` term, any other term's text, ``""`` when unbound.
+
+    >>> mla_name(MLA.recalled), mla_name(None)
+    ('recalled', '')
+    """
+    text = "" if term is None else str(term)
+    return text[len(str(MLA)) :] if text.startswith(str(MLA)) else text
+
+
+def provision_key(iri: str) -> tuple[Any, ...]:
+    """Return a sort key that orders subdivision IRIs as an instrument prints them.
+
+    Articles come before annexes and unplaced provisions; numbers sort as numbers.
+
+    >>> base = "https://w3id.org/mla-kg/id/instrument/eu-jp-mla/"
+    >>> iris = [base + "annex/IV/entry/PT", base + "art/11/para/1", base + "art/2"]
+    >>> [iri[len(base):] for iri in sorted(iris, key=provision_key)]
+    ['art/2', 'art/11/para/1', 'annex/IV/entry/PT']
+    """
+    parts: list[tuple[int, int, str]] = []
+    for segment in iri.split("/"):
+        if segment in _SEGMENT_RANK:
+            parts.append((0, _SEGMENT_RANK[segment], segment))
+        elif segment.isdigit():
+            parts.append((1, int(segment), segment))
+        else:
+            parts.append((2, 0, segment))
+    return tuple(parts)
+
+
+__all__ = ["local_name", "mla_name", "provision_key", "slug"]
