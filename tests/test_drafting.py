@@ -440,3 +440,41 @@ def test_reciprocity_needs_the_statement_and_the_assurance(kg: KnowledgeGraph) -
     # The Act records nothing on bank information: said as undetermined, never as covered.
     (open_measure,) = [r for r in check.risks if r.ground.startswith("measure-")]
     assert open_measure.ground == "measure-not-recorded" and not open_measure.answered
+
+
+def test_a_point_the_graph_lacks_is_cited_to_its_paragraph(kg: KnowledgeGraph) -> None:
+    from mla_kg.drafting.contents import parse_contents
+
+    # EU-Japan Art 8(4)(a) exists in the treaty, but the graph records only points (f) and (g).
+    contents = parse_contents(
+        {
+            "instruments": {
+                "eu-jp-mla": [
+                    {
+                        "id": "point-a",
+                        "provision": "art/8/para/4/point/a",
+                        "keys": ["requesting.authority"],
+                        "label": "test item",
+                    },
+                    {
+                        "id": "nowhere",
+                        "provision": "art/99",
+                        "keys": ["purpose"],
+                        "label": "test item",
+                    },
+                ]
+            }
+        }
+    )
+    check = check_request(kg, RequestDescription.from_file(EXAMPLE), contents=contents)
+    point, nowhere = check.requirements[:2]
+    assert point.provision == "Art 8(4)" and point.verification == "scholarly"
+    assert "does not record art/8/para/4/point/a; cited to the paragraph" in (point.note or "")
+    assert nowhere.provision == "art/99 (not in the graph)" and nowhere.verification == "recalled"
+
+
+def test_both_engines_give_the_same_check(kg: KnowledgeGraph, rdflib_kg: KnowledgeGraph) -> None:
+    description = RequestDescription.from_file(JP_PT)
+    assert (
+        check_request(rdflib_kg, description).to_dict() == check_request(kg, description).to_dict()
+    )
