@@ -68,6 +68,20 @@ def sourced(cited: Cited) -> str:
     return f"{cited_text(cited)}: {mark(cited.status)}" + (f" [{where}]" if where else "")
 
 
+def addressees(plan: BasisPlan) -> list[str]:
+    """Return the requested State's authorities once each, as the annex entry lists them."""
+    seen: dict[str, str] = {}
+    for authority in plan.authorities:
+        text = authority.label + (f" ({authority.phase})" if authority.phase else "")
+        where = f", listed in {authority.listed_in}" if authority.listed_in else ""
+        line = f"{text}{where} [{mark(authority.verification)}; {', '.join(authority.sources)}]"
+        if authority.contact:
+            line += f"; contact: {authority.contact}"
+        if text not in seen or authority.listed_in:
+            seen[text] = line
+    return list(seen.values())
+
+
 @dataclass
 class Requirement:
     """A content requirement of the basis, and whether the description provides it."""
@@ -167,7 +181,7 @@ class RequestCheck:
             "title": basis.title,
             "kind": basis.kind,
             "verification": mark(basis.verification),
-            "addressee": [str(a) for a in plan.authorities],
+            "addressee": addressees(plan),
             "channels": [f"{c.feature}: {cited_text(c)}" for c in plan.channels],
             "languages": [f"{tag}: {cited_text(c)}" for tag, c in plan.languages],
             "language_rules": [cited_text(c) for c in plan.language_rules],
@@ -513,4 +527,13 @@ def _risks(description: RequestDescription, plan: BasisPlan, contents: Contents)
     return out
 
 
-__all__ = ["RequestCheck", "Requirement", "Risk", "check_request", "cite", "cited_text", "sourced"]
+__all__ = [
+    "RequestCheck",
+    "Requirement",
+    "Risk",
+    "addressees",
+    "check_request",
+    "cite",
+    "cited_text",
+    "sourced",
+]

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mla_kg.drafting import keys
-from mla_kg.drafting.check import RequestCheck, Requirement, cited_text, sourced
+from mla_kg.drafting.check import RequestCheck, Requirement, addressees, cited_text, sourced
 from mla_kg.drafting.description import RequestDescription
 from mla_kg.verification import mark
 
@@ -206,17 +206,7 @@ def _addressee(check: RequestCheck) -> Section:
     if check.plan is None:
         section.paragraphs.append(to_complete("no usable legal basis is recorded: the addressee"))
         return section
-    seen: dict[str, str] = {}
-    for authority in check.plan.authorities:
-        text = authority.label + (f" ({authority.phase})" if authority.phase else "")
-        where = f", listed in {authority.listed_in}" if authority.listed_in else ""
-        sources = ", ".join(authority.sources)
-        line = f"{text}{where} [{mark(authority.verification)}; {sources}]"
-        if authority.contact:
-            line += f"; contact: {authority.contact}"
-        if text not in seen or authority.listed_in:
-            seen[text] = line
-    section.bullets = list(seen.values())
+    section.bullets = addressees(check.plan)
     if not section.bullets:
         section.bullets.append(
             to_complete(f"the central authority of {check.description.requested.state}")

@@ -19,10 +19,12 @@ from mla_kg.drafting.check import RequestCheck, Requirement
 from mla_kg.verification import RECALLED_MARK, mark
 
 
-def _requirement(requirement: Requirement) -> str:
+def _requirement(requirement: Requirement, title: str = "") -> str:
     state = "yes" if requirement.provided else ("optional" if requirement.optional else "MISSING")
+    # A guidance point is shown under its guidance's title: "item 1 (...)" is enough.
+    provision = requirement.provision.removeprefix(f"{title}, ") if title else requirement.provision
     line = (
-        f"  {state:<8} {requirement.provision}  {mark(requirement.verification)}  "
+        f"  {state:<8} {provision}  {mark(requirement.verification)}  "
         f"{requirement.item}: {requirement.label}"
     )
     if requirement.missing:
@@ -48,8 +50,9 @@ def to_text(check: RequestCheck) -> str:
     ]
     lines += [_requirement(r) for r in check.requirements]
     if check.guidance:
-        lines += ["", f"{check.plan.guidance_title or 'Guidance of the requested State'}"]
-        lines += [_requirement(r) for r in check.guidance]
+        title = check.plan.guidance_title or "Guidance of the requested State"
+        lines += ["", title]
+        lines += [_requirement(r, title) for r in check.guidance]
     lines += ["", "Refusal risks the facts raise"]
     if not check.risks:
         lines.append("  none of the grounds this basis records is engaged by the facts")
