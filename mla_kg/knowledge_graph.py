@@ -27,6 +27,7 @@ from mla_kg.graph.embedded import open_engine
 from mla_kg.graph.store import Engine, Store
 
 if TYPE_CHECKING:  # the planning views load on first use: `mla-kg compare` never needs them
+    from mla_kg.drafting import DraftRequest, RequestCheck, RequestDescription
     from mla_kg.planning.checklist import Offence, RequestChecklist
     from mla_kg.planning.legal_basis import LegalBases
 
@@ -119,6 +120,33 @@ class KnowledgeGraph(Store):
         from mla_kg.planning import checklist
 
         return checklist.request_checklist(self, requesting, requested, measures, offence, on=on)
+
+    # Drafting (mla_kg.drafting), loaded when first asked for.
+
+    def check_request(
+        self, description: RequestDescription | str | Path, basis: str | None = None
+    ) -> RequestCheck:
+        """Check a request description (or a YAML file) against its legal basis.
+
+        See :func:`mla_kg.drafting.check.check_request`.
+        """
+        from mla_kg.drafting import RequestDescription, check_request
+
+        if not isinstance(description, RequestDescription):
+            description = RequestDescription.from_file(description)
+        return check_request(self, description, basis=basis)
+
+    def draft_request(
+        self, description: RequestDescription | str | Path, basis: str | None = None
+    ) -> DraftRequest:
+        """Return the draft request for a description (or a YAML file).
+
+        Render it with :func:`mla_kg.drafting.to_markdown` or :func:`mla_kg.drafting.to_docx`;
+        see :func:`mla_kg.drafting.document.build_draft`.
+        """
+        from mla_kg.drafting import build_draft
+
+        return build_draft(self.check_request(description, basis=basis))
 
 
 __all__ = ["KnowledgeGraph"]

@@ -159,7 +159,8 @@ def test_package_exports_the_api_and_every_error() -> None:
 def test_folders_the_wheel_ships_are_the_ones_paths_finds() -> None:
     shipped = PYPROJECT["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert shipped == {
-        folder: f"mla_kg/_bundled/{folder}" for folder in ("ontology", "data", "queries")
+        folder: f"mla_kg/_bundled/{folder}"
+        for folder in ("ontology", "data", "queries", "research/drafting")
     }
     assert paths.IS_CHECKOUT and paths.ROOT == REPO
     assert paths.ONTOLOGY_DIR == REPO / "ontology" and paths.DATA_DIR == REPO / "data"

@@ -89,7 +89,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 def test_wheel_carries_ontology_data_and_queries(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     expected = set()
-    for folder in (paths.ONTOLOGY_DIR, paths.DATA_DIR, paths.QUERIES_DIR):
+    drafting = paths.ROOT / "research" / "drafting"
+    for folder in (paths.ONTOLOGY_DIR, paths.DATA_DIR, paths.QUERIES_DIR, drafting):
         for path in folder.rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 expected.add(f"mla_kg/_bundled/{path.relative_to(paths.ROOT).as_posix()}")

@@ -10,7 +10,16 @@ from importlib import import_module
 from mla_kg.cli.app import app, graph
 
 # In the order ``mla-kg --help`` lists the commands (Typer keeps the order of registration).
-COMMAND_MODULES = ("data", "push", "compare", "planning", "network", "serve", "verify")
+COMMAND_MODULES = (
+    "data",
+    "push",
+    "compare",
+    "planning",
+    "drafting",
+    "network",
+    "serve",
+    "verify",
+)
 for _module in COMMAND_MODULES:
     import_module(f"mla_kg.cli.{_module}")
 
