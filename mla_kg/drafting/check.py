@@ -526,6 +526,36 @@ def _risks(description: RequestDescription, plan: BasisPlan, contents: Contents)
                 answered=False,
             )
         )
+    return out + _declaration_risks(description, plan)
+
+
+def _declaration_risks(description: RequestDescription, plan: BasisPlan) -> list[Risk]:
+    """Return the requested State's declarations that restrict a measure the request seeks."""
+    out = []
+    for declaration in plan.declarations:
+        if not declaration.restricts:
+            continue
+        dual = "requiresDualCriminality" in declaration.effects
+        key = "offence.requested_state_qualification"
+        answered = dual and keys.provided(description, key)
+        why = f"{declaration.summary} (restricts {', '.join(declaration.restricts)})"
+        if dual:
+            why += f"; answered by {key}" if answered else f"; to answer it, give {key}"
+        out.append(
+            Risk(
+                ground=f"declaration-{declaration.state}-{declaration.kind or 'declaration'}",
+                label=f"{declaration.state} {declaration.kind or 'declaration'} under "
+                f"{plan.basis.instrument}",
+                provision=f"{declaration.provision} {mark(declaration.verification)}",
+                why=why,
+                answered=answered,
+                keys=(key,) if dual else (),
+                sources=[
+                    f"{declaration.provision} ({declaration.state} {declaration.kind}): "
+                    f"{mark(declaration.verification)} [{', '.join(declaration.sources)}]"
+                ],
+            )
+        )
     return out
 
 

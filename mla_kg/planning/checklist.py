@@ -23,6 +23,7 @@ from rdflib.term import Node
 from mla_kg.errors import NotAMeasure, UnknownFeature
 from mla_kg.graph.results import add_source
 from mla_kg.iris import local_name, slug
+from mla_kg.planning.declarations import declarations_for
 from mla_kg.planning.legal_basis import Basis, LegalBases, legal_bases
 from mla_kg.verification import (
     status_name,
@@ -75,6 +76,7 @@ def _cited(rows: Iterable[dict[str, Node]]) -> dict[str, list[Cited]]:
                 summary=str(summary) if summary is not None else None,
                 state=str(row["state"]) if "state" in row else None,
                 pinpoint=str(row["pinpoint"]) if "pinpoint" in row else None,
+                iri=str(node) if str(row["kind"]) == "provision" else None,
             )
             by_node[(feature, node)] = cited
         add_source(cited.sources, row)
@@ -187,6 +189,13 @@ def request_checklist(
         )
         for basis in found.bases
     ]
+    for plan in plans:
+        covered = {
+            cover.measure: [c.iri for c in cover.provisions if c.iri] for cover in plan.measures
+        }
+        plan.declarations = declarations_for(
+            kg, plan.basis.instrument, found.requested, found.on, covered
+        )
     return RequestChecklist(
         found.requesting,
         found.requested,

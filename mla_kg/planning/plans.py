@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mla_kg.planning.declarations import DeclarationCheck
 from mla_kg.planning.legal_basis import Basis, Excluded, Undetermined
 from mla_kg.verification import (
     CHECKLIST_RECALLED_NOTE,
@@ -75,6 +76,8 @@ class Cited:
     state: str | None = None
     sources: list[str] = field(default_factory=list)
     pinpoint: str | None = None
+    #: The subdivision's IRI, for a provision (the declarations are matched on it).
+    iri: str | None = None
 
     @property
     def status(self) -> str:
@@ -235,6 +238,8 @@ class BasisPlan:
     conditions: list[Cited]
     guidance: list[GuidanceItem]
     guidance_title: str | None = None
+    #: The requested State's reservations and declarations under this basis on the date.
+    declarations: list[DeclarationCheck] = field(default_factory=list)
 
     @property
     def own_formalities(self) -> str:
@@ -278,6 +283,7 @@ class BasisPlan:
             },
             "conditions": [c.to_dict() for c in self.conditions],
             "guidance": [g.to_dict() for g in self.guidance],
+            "declarations": [d.to_dict() for d in self.declarations],
         }
 
 
@@ -420,6 +426,14 @@ def _basis_lines(number: int, plan: BasisPlan, requested: str, markdown: bool) -
         lines.append(f"{bullet}limit: not recorded")
     for c in plan.formalities.get("execution-under-requested-law", []):
         lines.append(f"{bullet}execution under the requested State's law: {c}")
+    if plan.declarations or basis.kind == "multilateral":
+        lines.append(f"{h3}Reservations and declarations of {requested}")
+        lines += [f"{bullet}{d}" for d in plan.declarations]
+    if not plan.declarations and basis.kind == "multilateral":
+        lines.append(
+            f"{bullet}none recorded under {basis.instrument} (the graph may not hold every "
+            "declaration: check the depositary's list of reservations and declarations)"
+        )
     if plan.conditions:
         lines.append(f"{h3}Conditions of the domestic law")
         lines += [f"{bullet}{c}" for c in plan.conditions]
