@@ -210,6 +210,32 @@ def test_bundled_participation_network_shows_denmark_outside(kg: KnowledgeGraph)
 # --- CLI -----------------------------------------------------------------------------------------
 
 
+def test_bundled_participation_network_gives_three_answers(kg: KnowledgeGraph) -> None:
+    """Every State meets every multilateral instrument once: bound, not bound or undetermined."""
+    from mla_kg.network.views import MULTILATERAL_KINDS
+
+    graph = participation_graph(kg)
+    multilaterals = [
+        n
+        for n, d in graph.nodes(data=True)
+        if d["kind"] == "instrument" and d["instrument_kind"] in MULTILATERAL_KINDS
+    ]
+    states = [n for n, d in graph.nodes(data=True) if d["kind"] == "state"]
+    answers: dict[str, int] = {}
+    for state in states:
+        for instrument in multilaterals:
+            edges = list(graph.get_edge_data(state, instrument, default={}).values())
+            assert len({e["answer"] for e in edges}) == 1, (state, instrument, edges)
+            answers[edges[0]["answer"]] = answers.get(edges[0]["answer"], 0) + 1
+    assert set(answers) == {"bound", "not bound", "undetermined"}, answers
+    # Korea and the Budapest Convention: nothing recorded, so undetermined, never "not bound".
+    (korea,) = graph.get_edge_data("state:KR", "instrument:budapest-2001").values()
+    assert korea["relation"] == "undetermined" and "bound" not in korea
+    assert "no record of whether KR is bound by budapest-2001" in korea["missing"]
+    back = nx.read_graphml(io.BytesIO(export(graph, "graphml")))
+    assert back.number_of_edges() == graph.number_of_edges()
+
+
 def test_cli_network_formats(
     run_cli: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:

@@ -212,7 +212,7 @@ def _lineage_legend(axes: Any, colours: dict[str, str]) -> None:
 
 
 def _draw_participation(plt: Any, graph: nx.MultiDiGraph) -> Any:
-    """Draw a grid of States by instruments: bound (first year), not bound, recalled, EU member."""
+    """Draw a grid of States by instruments: bound (first year), not bound, undetermined, member."""
     from matplotlib.patches import Patch
 
     actors = sorted(
@@ -226,6 +226,7 @@ def _draw_participation(plt: Any, graph: nx.MultiDiGraph) -> Any:
         "bound, recalled": "#b7dfb9",
         "not bound": "#e57373",
         "not bound, recalled": "#f4c2c2",
+        "undetermined": "#eeeeee",
         "member": "#64b5f6",
         "member, recalled": "#bbdefb",
     }
@@ -238,7 +239,9 @@ def _draw_participation(plt: Any, graph: nx.MultiDiGraph) -> Any:
                 continue
             edge = edges[0]
             recalled = edge.get("verification") == "recalled"
-            if edge["relation"] == "membership":
+            if edge["relation"] == "undetermined":
+                state, label, recalled = "undetermined", "?", False
+            elif edge["relation"] == "membership":
                 state = "member"
                 year = edge.get("from", "")[:4]
                 until = edge.get("bound_until") or edge.get("until")
@@ -274,6 +277,7 @@ def _draw_participation(plt: Any, graph: nx.MultiDiGraph) -> Any:
         Patch(
             facecolor=colour["not bound, recalled"], label=f"not bound, recalled ({RECALLED_MARK})"
         ),
+        Patch(facecolor=colour["undetermined"], label="? undetermined: no record"),
         Patch(facecolor=colour["member"], label="EU member (from-until end of transition)"),
     ]
     axes.legend(

@@ -1,8 +1,9 @@
 """Network views of the graph with networkx: who is bound by what, norm lineage, similarity.
 
 - :func:`participation_graph`: States, the EU and instruments; an edge per participation record
-  (bound or not, mode, first and last day, status), per contracting party without a record, and
-  per EU membership (from, withdrawal, end of transition).
+  (bound or not, mode, first and last day, status), per contracting party without a record, per
+  State with no record for a multilateral instrument (undetermined), and per EU membership (from,
+  withdrawal, end of transition).
 - :func:`lineage_graph`: provisions, with an edge from a later provision to the provision it was
   modelled on, carrying the commentary claims (statement, source, pinpoint, status) behind it.
 - :func:`similar`: instruments ranked by the Jaccard similarity of their feature sets.
@@ -31,6 +32,8 @@ from mla_kg.verification import status_name, weakest
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
 
+#: Instrument kinds whose participation is State by State (a party list is not the whole story).
+MULTILATERAL_KINDS = frozenset({"MultilateralConvention", "Protocol"})
 #: Formats :func:`export` writes.
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 #: Every format the ``network`` command writes (PNG through matplotlib).
@@ -48,8 +51,11 @@ def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
 
     Nodes are ``state:JP``, ``org:EU`` and ``instrument:eu-jp-mla`` with ``kind`` (state,
     organisation, instrument), ``label`` and, for instruments, ``instrument_kind``. Edges carry
-    ``relation`` (participation, party, membership), ``bound``, ``mode``, ``from``, ``until``,
-    ``bound_until``, ``verification`` and ``sources``.
+    ``relation`` (participation, party, membership, undetermined), ``bound``, ``mode``, ``from``,
+    ``until``, ``bound_until``, ``verification`` and ``sources``; a State's edges to instruments
+    also carry ``answer`` (bound, not bound, undetermined). An ``undetermined`` edge joins a State
+    to a multilateral instrument for which the graph records nothing either way: it has no
+    ``bound`` and says what is ``missing``.
     """
     graph = nx.MultiDiGraph(name="mla-kg participation network")
     labels = {str(row["code"]): str(row["label"]) for row in kg.run("state_labels").rows}
@@ -79,6 +85,7 @@ def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
             f"instrument:{record['instrument']}",
             relation="participation",
             bound=record["bound"],
+            answer="bound" if record["bound"] else "not bound",
             mode=record["mode"],
             bound_until="",
             sources="; ".join(record["sources"]),
@@ -93,11 +100,30 @@ def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
                 f"instrument:{instrument_id}",
                 relation="party",
                 bound=True,
+                answer="bound",
                 mode="asParty",
                 **{"from": info["entry_into_force"], "until": ""},
                 bound_until="",
                 verification=info["verification"],
                 sources="",
+            )
+    # Three answers, never two: a State with no record for a multilateral instrument is
+    # undetermined (an edge without ``bound``), never "not bound".
+    for instrument_id, info in instruments.items():
+        if info["kind"] not in MULTILATERAL_KINDS:
+            continue
+        for code in sorted(labels):
+            if code == "EU" or (instrument_id, code) in recorded or code in info["parties"]:
+                continue
+            graph.add_edge(
+                actor(code),
+                f"instrument:{instrument_id}",
+                relation="undetermined",
+                answer="undetermined",
+                mode="",
+                sources="",
+                verification="",
+                missing=f"no record of whether {code} is bound by {instrument_id}",
             )
     for record in fold_sourced(kg.run("memberships").rows, "membership", _membership):
         graph.add_edge(
