@@ -167,3 +167,19 @@ def test_amending_articles_are_marked_printed_elsewhere(
     assert all(not a.paragraphs for a in second.articles if a.printed_elsewhere)
     first = read_text(shared_path("official-texts/coe-mla-ap-1978.en.md"))
     assert [a.number for a in first.articles if a.printed_elsewhere] == ["4"]
+
+
+def test_a_point_label_run_into_a_lowercase_word_is_a_point(tmp_path: Path) -> None:
+    from mla_kg.texts import read_text
+
+    text = tmp_path / "record.md"
+    text.write_text(
+        "## Verdrag\n\n####Example Convention\n\n### Article  3\n\n####Scope\n\n"
+        "The Convention applies to:\n\na.the service of documents;\n\n"
+        "b.measures relating to sentences;\n\ni.e. nothing else.\n\n"
+        "### Article  4\n\n####Other\n\n1. A paragraph.\n",
+        encoding="utf-8",
+    )
+    structure = read_text(text, "overheid-md")
+    (paragraph,) = structure.article("3").paragraphs
+    assert [p.label for p in paragraph.points] == ["a", "b"]  # "i.e." is not a point

@@ -1,10 +1,11 @@
 """``mla-kg verify``: the graph's structure held against the official texts of ``../shared``.
 
-The other sessions are still resolving the mismatches of the reference data, so these tests do
-not expect a clean report on the current data. They check that the report is right: on each
-shared text it runs and counts what the graph records; on a doctored copy (an article removed,
-a heading changed) it names exactly the doctored subdivisions on top of the original report;
-typography alone is never a mismatch; bad input exits 2.
+Every shared text verifies clean (exit 0): each difference the research examined is explained in
+the fact sheet (``text_differences``) and reported under ``explained``. The tests also check
+that the report is right: on each shared text it counts what the graph records; on a doctored
+copy (an article removed, a heading changed) it names exactly the doctored subdivisions; an
+explanation that matches no difference is a mismatch (``stale-explanation``); typography alone
+is never a mismatch; bad input exits 2.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ TEXTS = {
     "untoc-2000": "untoc-2000.en.md",
     "uncac-2003": "uncac-2003.en.md",
     "un-drugs-1988": "un-drugs-1988.en.md",
+    "coe-mla-ap-1978": "coe-mla-ap-1978.en.md",
 }
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -62,6 +64,11 @@ def test_verify_reports_on_each_shared_text(
         assert mismatch["kind"] in KINDS
         assert re.match(r"^Art \S+", mismatch["citation"]), mismatch
         assert mismatch["detail"]
+    # Every difference is resolved in research/: fixed, or explained there with why.
+    assert report["mismatches"] == [], report["mismatches"]
+    for explained in report["explained"]:
+        assert explained["kind"] in KINDS and len(explained["why"]) >= 20
+        assert explained["verification"] == "official" and explained["sources"]
     # An article the text has and the graph does not describe is not covered, not a mismatch.
     covered = {a.number for a in graph_body(kg, instrument)}
     assert report["not_covered"] == [
@@ -105,6 +112,38 @@ def test_doctored_text_names_exactly_what_was_changed(
 
 def _failed(report: dict) -> set[str]:
     return {m["citation"] for m in report["mismatches"]}
+
+
+def test_an_explanation_matching_no_difference_is_stale(
+    shared_path: Callable[[str], Path], tmp_path: Path
+) -> None:
+    extra = tmp_path / "explanations.ttl"
+    extra.write_text(
+        """@prefix mla: <https://w3id.org/mla-kg/ontology#> .
+<https://w3id.org/mla-kg/id/instrument/eu-us-mla/text-difference/art-5-heading-differs>
+    a mla:TextDifference ;
+    mla:instrument <https://w3id.org/mla-kg/id/instrument/eu-us-mla> ;
+    mla:citation "Art 5" ; mla:differenceKind "heading-differs" ;
+    mla:note "An explanation written for a heading the text prints differently."@en ;
+    mla:source <https://w3id.org/mla-kg/id/source/eu-us-mla-s-nl> ;
+    mla:verification mla:official .
+""",
+        encoding="utf-8",
+    )
+    explained_kg = KnowledgeGraph(extra_files=[extra])
+    source = shared_path("official-texts/eu-us-mla.nl.md")
+    clean = verify(explained_kg, "eu-us-mla", read_text(source)).to_dict()
+    assert [(m["citation"], m["kind"]) for m in clean["mismatches"]] == [
+        ("Art 5", "stale-explanation")
+    ]
+    assert "the text shows none" in clean["mismatches"][0]["detail"]
+    # On a copy whose Art 5 heading was changed, the same explanation explains the difference.
+    copy = tmp_path / "eu-us-mla.nl.md"
+    copy.write_text(_doctor(source.read_text(encoding="utf-8")), encoding="utf-8")
+    doctored = verify(explained_kg, "eu-us-mla", read_text(copy)).to_dict()
+    assert ("Art 5", "heading-differs") not in _kinds(doctored)
+    assert [e["citation"] for e in doctored["explained"]] == ["Art 5"]
+    assert ("Art 7", "missing-in-text") in _kinds(doctored)  # the unexplained one stays
 
 
 def test_typography_is_not_a_mismatch(

@@ -42,9 +42,15 @@ def _print_table(report: dict) -> None:
         for m in report["mismatches"]:
             table.add_row(Text(m["citation"]), Text(m["kind"]), Text(m["detail"]))
         out.print(table)
+    if report["explained"]:
+        table = Table("citation", "kind", "explained by the research")
+        for e in report["explained"]:
+            table.add_row(Text(e["citation"]), Text(e["kind"]), Text(e["why"]))
+        out.print(table)
     out.print(
         f"{report['confirmed']} of {report['checked']} subdivisions of the graph confirmed; "
         f"{len(report['mismatches'])} mismatch(es); "
+        f"{len(report['explained'])} difference(s) explained by the research; "
         f"{len(report['not_covered'])} article(s) of the text not described in the graph"
     )
 

@@ -27,10 +27,12 @@ _CHAPTER = re.compile(
 )
 _ANNEX = re.compile(r"^(?:ANNEX|Annex|ANNEXE|Annexe|BIJLAGE|Bijlage)\b\s*(.*?)\s*$")
 _PARAGRAPH = re.compile(r"^(\d+[a-z]?)\s*\.(?:\s+|$)")
-# The label may run into the text: "(a)Taking", "a)access", "a.Verzoeken". After a bracket
-# anything may follow; after a dot only a space or a capital ("i.e." is not a point).
+# The label may run into the text: "(a)Taking", "a)access", "a.Verzoeken", "a.the service".
+# After a bracket anything may follow; after a dot a space, a capital, or (for a one-letter
+# label) a word of two letters or more ("i.e." and "e.g." are not points).
 _POINT = re.compile(
-    r"^(?:\(?([a-z]{1,2}|[ivx]+)\)|([a-z]{1,2}|[ivx]+)\.(?=\s|$|[A-Z\u00c0-\u00de\u201e\"'(]))"
+    r"^(?:\(?([a-z]{1,2}|[ivx]+)\)|([a-z]{1,2}|[ivx]+)\.(?=\s|$|[A-Z\u00c0-\u00de\u201e\"'(])"
+    r"|([a-z])\.(?=[a-z]{2}))"
 )
 #: The database's note in place of an amending article's body ("Amends the European Convention").
 _AMENDS = re.compile(r"^(?:Wijzigt|Amends|Modifie)\b")
@@ -68,7 +70,7 @@ class _ArticleDraft:
             return
         point = _POINT.match(text)
         if point:
-            self._add_point(point.group(1) or point.group(2))
+            self._add_point(point.group(1) or point.group(2) or point.group(3))
 
     def _add_point(self, label: str) -> None:
         if not self.paragraphs:

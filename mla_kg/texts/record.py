@@ -44,10 +44,9 @@ def _sources(value: Any) -> list[str]:
 
 
 def _has_mismatch(report: Report, citation: str) -> bool:
-    return any(
-        m.citation == citation or m.citation.startswith((f"{citation}(", f"{citation} "))
-        for m in report.mismatches
-    )
+    # An explained difference still means the text does not confirm the article as a whole.
+    cited = [m.citation for m in report.mismatches] + [e["citation"] for e in report.explained]
+    return any(c == citation or c.startswith((f"{citation}(", f"{citation} ")) for c in cited)
 
 
 def _plan_article(

@@ -20,6 +20,12 @@ reader. Neither side knows the other's format. The rules:
 - paragraphs of an article the record does not print (an amending article, whose text the
   Dutch database shows in the amended instrument's record) are ``not_checked``, with the reason.
 
+A difference the research has examined and explains (an ``mla:TextDifference``, from the fact
+sheet's ``text_differences``: the record prints a consolidated text, the data models part of an
+article, the copy read lacks a label) is reported under ``explained`` with why, not as a
+mismatch; an explanation that matches no difference any more is a mismatch of its own
+(``stale-explanation``), so that an explanation can never hide a later change.
+
 Annexes are not compared (the readers list them; the graph's annexes include instruments that
 are not annexes of the text, such as the EU-US bilateral instruments), nor are sub-points: the
 readers find them, but the graph has no sub-point level (its IRIs stop at points; the sheets
@@ -38,6 +44,8 @@ from .structure import Article, Paragraph, TextStructure
 
 #: Mismatch kinds, as the JSON report writes them.
 KINDS = ("missing-in-graph", "missing-in-text", "heading-differs", "structure-differs")
+#: The kind of an explanation in the graph that matches no difference of the text.
+STALE = "stale-explanation"
 MLA = "https://w3id.org/mla-kg/ontology#"
 
 
@@ -89,6 +97,7 @@ class Report:
     mismatches: list[Mismatch] = field(default_factory=list)
     not_covered: list[str] = field(default_factory=list)
     not_checked: list[dict[str, str]] = field(default_factory=list)
+    explained: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -113,6 +122,7 @@ class Report:
                 {"citation": m.citation, "kind": m.kind, "detail": m.detail}
                 for m in self.mismatches
             ],
+            "explained": self.explained,
             "not_covered": self.not_covered,
             "not_checked": self.not_checked,
         }
@@ -324,4 +334,42 @@ def verify(kg: Graph, instrument: str, text: TextStructure) -> Report:
         checker.article(article, text.article(article.number))
     covered = {a.number for a in body}
     report.not_covered = [a.citation for a in text.articles if a.number not in covered]
+    _explain(kg, instrument, report)
     return report
+
+
+def _explain(kg: Graph, instrument: str, report: Report) -> None:
+    """Move the differences the research explains out of the mismatches; flag stale ones."""
+    explanations: dict[tuple[str, str], dict[str, str]] = {}
+    for row in kg.run("text_differences", instrument=instrument).rows:
+        key = (str(row["citation"]), str(row["kind"]))
+        entry = explanations.setdefault(
+            key,
+            {
+                "citation": key[0],
+                "kind": key[1],
+                "why": str(row["why"]),
+                "verification": str(row["verification"]).rsplit("#", 1)[-1],
+                "sources": "",
+            },
+        )
+        if "source" in row:
+            source = str(row["source"]).rstrip("/").rsplit("/", 1)[-1]
+            entry["sources"] = ", ".join(filter(None, [entry["sources"], source]))
+    kept = []
+    for mismatch in report.mismatches:
+        explanation = explanations.pop((mismatch.citation, mismatch.kind), None)
+        if explanation is None:
+            kept.append(mismatch)
+        else:
+            report.explained.append({**explanation, "detail": mismatch.detail})
+    for (citation, kind), explanation in explanations.items():
+        kept.append(
+            Mismatch(
+                citation,
+                STALE,
+                f"the research explains a {kind} difference here ({explanation['why']}), "
+                "but the text shows none: remove or correct the explanation",
+            )
+        )
+    report.mismatches = kept

@@ -29,6 +29,7 @@ import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     StringConstraints,
     ValidationError,
     ValidationInfo,
@@ -306,6 +307,17 @@ class Source(Record):
     derived_from: DerivedFrom | None = None
 
 
+class TextDifference(Record):
+    """A difference `mla-kg verify` reports that the research has examined and explains."""
+
+    citation: str
+    kind: Literal["missing-in-graph", "missing-in-text", "heading-differs", "structure-differs"]
+    why: str = Field(min_length=20)
+    status: Status
+    source: SourceKeys
+    pinpoint: Scalar | None = None
+
+
 #: Sections rendered as notes: any keys, under the sheet-wide rules.
 Facts = Any
 
@@ -336,6 +348,7 @@ class Sheet(Record):
     new_features: list[NewFeature] | None = None
     central_authorities: list[CentralAuthority] | None = None
     open_questions: list[Facts] | None = None
+    text_differences: list[TextDifference] | None = None
     # Rendered as notes or participation facts (the generator reads them key by key).
     adopted: Facts = None
     application_to_states: Facts = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .annexes import AnnexesMixin
 from .articles import ArticlesMixin
 from .claims import ClaimsMixin
+from .differences import TextDifferencesMixin
 from .instrument import InstrumentMixin
 from .items import Item
 from .participation import ParticipationMixin
@@ -13,7 +14,13 @@ from .vocabulary import MLA
 
 
 class Sheet(
-    SourcesMixin, InstrumentMixin, ParticipationMixin, ArticlesMixin, AnnexesMixin, ClaimsMixin
+    SourcesMixin,
+    InstrumentMixin,
+    ParticipationMixin,
+    ArticlesMixin,
+    AnnexesMixin,
+    ClaimsMixin,
+    TextDifferencesMixin,
 ):
     """One fact sheet being converted into one instrument graph.
 
@@ -52,5 +59,6 @@ class Sheet(
         self.convert_central_authorities(root)
         self.convert_new_features(root)
         self.convert_open_questions(root)
+        self.convert_text_differences(root)
         root.finish()
         self.check_curation_used()
