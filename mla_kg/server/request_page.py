@@ -219,6 +219,7 @@ async def _page(
         page="request",
         **context,
         **result,
+        **verdict(result.get("check"), result.get("error")),
     )
     response.headers.update(_PRIVATE)
     return response
@@ -234,6 +235,26 @@ async def request_page(request: Request) -> Response:
         except ProtocolError as error:
             result["error"] = error
     return await _page(request, values, text, "form", **result)
+
+
+def verdict(check: Any = None, error: ProtocolError | None = None) -> dict[str, str]:
+    """Return the state of a check (``complete``, ``incomplete``, ``error``) and its summary line.
+
+    >>> verdict(error=ProtocolError(400, "x", "Bad request description"))
+    {'state': 'error', 'summary': 'Bad request description'}
+    """
+    if error is not None:
+        return {"state": "error", "summary": error.title}
+    if check is None:
+        return {"state": "", "summary": "not checked yet"}
+    if check.plan is None:
+        return {"state": "incomplete", "summary": "no usable legal basis"}
+    gaps = sum(r.counts for r in [*check.requirements, *check.guidance])
+    head = "Complete" if check.complete else f"Incomplete: {gaps} missing"
+    return {
+        "state": "complete" if check.complete else "incomplete",
+        "summary": f"{head} · unanswered risks: {len(check.unanswered)}",
+    }
 
 
 def _wants_json(request: Request) -> bool:
@@ -255,7 +276,7 @@ async def check_page(request: Request) -> Response:
         # What `mla-kg check-request FILE -f json` prints, final newline included.
         return Response(data["json"] + "\n", media_type=JSON, headers=_PRIVATE)
     if fragment:
-        response = render("request_check.html", check=data["check"])
+        response = render("request_check.html", check=data["check"], **verdict(data["check"]))
         response.headers.update(_PRIVATE)
         return response
     values = data["values"] if submission.source == "yaml" else submitted_values(submission.fields)
@@ -276,7 +297,7 @@ async def _failed(
     if protocol.negotiate(accept, (protocol.HTML, JSON, "text/plain")) != protocol.HTML:
         return error_response(error.status, error.title, error.message, accept, **_PRIVATE)
     if fragment:
-        response = render("request_check.html", error.status, error=error)
+        response = render("request_check.html", error.status, error=error, **verdict(error=error))
         response.headers.update(_PRIVATE)
         return response
     text, values = _example()

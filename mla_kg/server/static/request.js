@@ -45,6 +45,7 @@
         result.innerHTML = answer.html;
         result.removeAttribute("aria-busy");
         result.dataset.checks = String(Number(result.dataset.checks || "0") + 1);
+        summarise();
         say(answer.ok ? "checked " + new Date().toLocaleTimeString() : "not checked (" + answer.status + ")");
       })
       .catch(function (error) {
@@ -56,6 +57,16 @@
       });
   }
 
+  // The verdict beside the buttons, for a check scrolled out of sight (narrow screens).
+  function summarise() {
+    var body = document.getElementById("check-body");
+    var links = document.querySelectorAll(".check-summary");
+    Array.prototype.forEach.call(links, function (link) {
+      link.textContent = body ? body.getAttribute("data-summary") : "";
+      link.setAttribute("data-state", body ? body.getAttribute("data-state") : "");
+    });
+  }
+
   function schedule(form) {
     window.clearTimeout(timer);
     timer = window.setTimeout(function () {
@@ -63,6 +74,7 @@
     }, DELAY_MS);
   }
 
+  summarise();
   var forms = document.querySelectorAll("form.request-form");
   Array.prototype.forEach.call(forms, function (form) {
     form.addEventListener("input", function () {
