@@ -11,6 +11,7 @@ import html
 import io
 import json
 import os
+import random
 import re
 import shutil
 import tempfile
@@ -325,6 +326,38 @@ def test_other_media_types_and_formats_are_refused(client: httpx.Client) -> None
     response = client.post("/request/check", content=b"\xff\xfe", headers={**YAML, **JSON_ACCEPT})
     assert response.status_code == 400 and "UTF-8" in response.json()["message"]
     assert client.get("/request/check").status_code == 405
+
+
+def _odd_bodies() -> list[tuple[str, bytes]]:
+    """Return bodies a client may send by mistake or malice: none may get a 500."""
+    rng = random.Random(18)
+    form = "application/x-www-form-urlencoded"
+    bodies = [
+        (form, b"measure=" + b"x" * 5000),
+        (form, b"measure.bank-information.details=" + b"%ff%fe"),
+        (form, b"person.999.name=A&person.0.date_of_birth=yesterday&measure=examination"),
+        (form, b"&".join([b"a=b"] * 3000)),
+        (form, b"offence.maximum_penalty.death_penalty=perhaps&requesting.state=be"),
+        (form, b"source=yaml&yaml=" + b"%00" * 10),
+        ("application/yaml", b"!!python/object:os.system ['true']"),
+        ("application/yaml", b"date: !!timestamp 2025-03-01"),
+        ("application/yaml", b"\x00\x01"),
+        ("application/json", b'{"requesting": {"state": "BE", "authority": "x"}}'),
+        ("text/plain", b"\t- [a, {b: c}]"),
+    ]
+    bodies += [
+        (rng.choice([form, "application/yaml"]), rng.randbytes(rng.randint(0, 600)))
+        for _ in range(40)
+    ]
+    return bodies
+
+
+def test_no_body_gets_a_500(client: httpx.Client) -> None:
+    for content_type, body in _odd_bodies():
+        for url in ("/request/check", "/request/draft?format=md", "/request/check?view=fragment"):
+            response = client.post(url, content=body, headers={"Content-Type": content_type})
+            assert 200 <= response.status_code < 500, (url, content_type, body[:80], response.text)
+            assert "Traceback" not in response.text
 
 
 # --- in the browser ----------------------------------------------------------------------------
