@@ -335,8 +335,9 @@ def _routes(endpoint: Endpoint, pages: bool) -> tuple[list[BaseRoute], Any]:
     if not pages:
         return routes, None
     from mla_kg.server.pages import ontology_page, page_routes
+    from mla_kg.server.request_page import request_routes
 
-    return routes + list(page_routes(endpoint)), ontology_page
+    return routes + list(page_routes(endpoint)) + request_routes(), ontology_page
 
 
 _MIDDLEWARE = [

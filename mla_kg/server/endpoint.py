@@ -22,7 +22,7 @@ from starlette.requests import Request
 from mla_kg.errors import QueryTimeout, UnknownQuery
 from mla_kg.server import results
 from mla_kg.server.dataset import Dataset
-from mla_kg.server.engine import CompareJob, RowsJob, SparqlJob
+from mla_kg.server.engine import CompareJob, Job, RowsJob, SparqlJob
 from mla_kg.server.lanes import ClientSlots, TooManyQueries, lookup_lane
 from mla_kg.server.limits import DEFAULT_CLIENT_QUERIES, DEFAULT_MAX_BYTES
 from mla_kg.server.protocol import ProtocolError
@@ -126,7 +126,7 @@ class Endpoint:
             raise ProtocolError(503, "the server is starting; retry in a moment", "Starting")
         return self.pool
 
-    async def run(self, job: SparqlJob | RowsJob | CompareJob, *, lookup: bool = False) -> Any:
+    async def run(self, job: Job, *, lookup: bool = False) -> Any:
         """Run a job on the worker pool (or the lookup lane); errors become ProtocolErrors.
 
         :param lookup: run it on the lookup lane (only for :func:`lanes.lookup_lane` queries).

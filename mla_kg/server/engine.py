@@ -19,6 +19,8 @@ from mla_kg.errors import MlaKgError, UnknownInstrument
 from mla_kg.namespaces import PREFIXES
 from mla_kg.server import guard, protocol, results
 from mla_kg.server.protocol import ProtocolError
+from mla_kg.server.request_job import RequestJob, run_request
+from mla_kg.server.request_job import job_summary as request_job_summary
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class CompareJob:
     instruments: tuple[str, ...]
 
 
-Job = SparqlJob | RowsJob | CompareJob
+Job = SparqlJob | RowsJob | CompareJob | RequestJob
 
 
 @dataclass
@@ -174,7 +176,20 @@ class Engine:
             return self._sparql(job)
         if isinstance(job, RowsJob):
             return self._rows(job)
+        if isinstance(job, RequestJob):
+            return Answer(data=run_request(self.knowledge_graph(), job))
         return self._compare(job)
+
+    def knowledge_graph(self) -> Any:
+        """Return the full graph of the domain layers, loaded on first use (as comparisons do)."""
+        if self._graph is None:
+            from mla_kg.knowledge_graph import KnowledgeGraph
+
+            self._graph = KnowledgeGraph(
+                extra_files=self.settings.data_files,
+                include_bundled=self.settings.include_bundled,
+            )
+        return self._graph
 
     def _query(
         self, text: str, bindings: Sequence[tuple[str, results.Term]], **dataset: Any
@@ -306,4 +321,6 @@ def job_summary(job: Job) -> str:
         return f"SPARQL query of {len(job.query)} characters: {job.query[:80]!r}"
     if isinstance(job, RowsJob):
         return f"{len(job.queries)} page queries"
+    if isinstance(job, RequestJob):
+        return request_job_summary(job)
     return f"comparison of {', '.join(job.instruments)}"
