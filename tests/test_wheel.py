@@ -271,3 +271,15 @@ def test_missing_plot_extra_is_one_line(installed: Installed) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "mla-kg[plot]" in lines[0], result.stderr
     assert not out.exists() and list(installed.outside.iterdir()) == []
+
+
+def test_plain_install_opens_the_request_form_with_the_example(served: str) -> None:
+    # docs/request-example.yaml ships in the wheel: the form opens prefilled, with its check.
+    status, content_type, body = _get(served + "/request", accept="text/html")
+    assert status == 200, body[:500]
+    assert content_type.startswith("text/html"), content_type
+    page = body.decode("utf-8")
+    assert "Public Prosecutor&#39;s Office, Brussels" in page or (
+        "Public Prosecutor's Office, Brussels" in page
+    )
+    assert "bank-information" in page
