@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import typer.main
 
+from mla_kg import paths
 from mla_kg.cli import app
 
 # Arguments that make each command produce output (the -o option is added by the tests).
@@ -27,6 +28,7 @@ EXAMPLE_ARGS: dict[str, list[str]] = {
     "plan": ["BE", "JP"],
     "network": ["lineage", "-f", "png"],
     "similar": ["eu-jp-mla"],
+    "draft": [str(paths.ROOT / "docs" / "request-example.yaml")],
 }
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
