@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "mla_kg"
 BASE, GRAPH, DOMAIN, FACADE, PUBLIC, COMPAT, INTERFACE, ENTRY = range(8)
 LAYER_NAMES = ("base", "graph", "domain", "facade", "public", "compat", "interface", "entry")
 _BASE_MODULES = {"paths", "namespaces", "errors", "iris", "verification"}
-_DOMAIN_MODULES = {"stats", "validate", "push"}
+_DOMAIN_MODULES = {"stats", "validate", "push", "citation"}
 _DOMAIN_PACKAGES = {"compare", "planning", "network", "texts", "drafting"}
 #: Old import paths kept for users (and for the server until it moves): nothing else in the
 #: package may import them.

@@ -335,7 +335,7 @@ CONTRACT_KEYS = {
     "evidence": {"source", "pinpoint"},
 }
 EXTRA_KEYS = {
-    "top": {"legend"},
+    "top": {"legend", "official_texts"},
     "feature": {"group_label", "marks", "polarity", "iri"},
     "cell": {"recalled", "conflict", "limited_to", "candidates", "claims"},
     "provision": {"recalled", "state", "sources"},

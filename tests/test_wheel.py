@@ -238,10 +238,7 @@ def test_plain_install_serves_health(served: str) -> None:
 def test_plain_install_serves_the_comparison_download(served: str, installed: Installed) -> None:
     status, content_type, body = _get(served + "/compare?i=eu-jp-mla&i=eu-us-mla&format=csv")
     assert status == 200, body[:500]
-    if not content_type.startswith("text/csv"):
-        # Today the page ignores format= (issue 15, item 6: the server's part).
-        assert content_type.startswith("text/html") and b"eu-us-mla" in body, content_type
-        pytest.xfail("/compare does not offer format=csv yet (the server's part of issue 15)")
+    assert content_type.startswith("text/csv"), content_type
     # The download is byte for byte what the command line writes.
     cli = installed.run("mla-kg", "compare", "eu-jp-mla", "eu-us-mla", "-f", "csv")
     assert cli.returncode == 0, cli.stderr
@@ -250,10 +247,6 @@ def test_plain_install_serves_the_comparison_download(served: str, installed: In
 
 def test_plain_install_answers_a_browser_at_sparql(served: str) -> None:
     status, content_type, body = _get(served + "/sparql", accept="text/html")
-    if status == 406:
-        # Today only RDF is offered (issue 15, item 5: the server's part).
-        assert b"text/turtle" in body
-        pytest.xfail("/sparql has no HTML page for a browser yet (the server's part of issue 15)")
     assert status == 200, body[:500]
     assert content_type.startswith("text/html"), content_type
     # The service described in words, with a way to the query page.

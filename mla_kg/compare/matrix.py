@@ -101,6 +101,7 @@ class Comparison(MatrixRendering):
             "instruments": list(self.instruments),
             "features": [row.to_dict() for row in self.features],
             "legend": list(LEGEND),
+            "official_texts": {k: list(v) for k, v in self.official_texts.items()},
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -111,7 +112,8 @@ class Comparison(MatrixRendering):
         "evidence": [{"source", "pinpoint"}]}}}]}``. A reader may rely on these keys; the others
         add detail and never change their meaning:
 
-        - top level: ``legend`` (what the marks mean);
+        - top level: ``legend`` (what the marks mean), ``official_texts`` (per instrument id, the
+          addresses of its official text);
         - feature: ``group_label``, ``marks`` (cooperation model), ``polarity``, ``iri``;
         - cell: ``recalled`` (the status rests only on recalled facts), ``conflict``,
           ``limited_to`` (ISO codes of annex-entry States), ``candidates`` (provisions, not

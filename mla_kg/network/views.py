@@ -107,24 +107,7 @@ def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
                 verification=info["verification"],
                 sources="",
             )
-    # Three answers, never two: a State with no record for a multilateral instrument is
-    # undetermined (an edge without ``bound``), never "not bound".
-    for instrument_id, info in instruments.items():
-        if info["kind"] not in MULTILATERAL_KINDS:
-            continue
-        for code in sorted(labels):
-            if code == "EU" or (instrument_id, code) in recorded or code in info["parties"]:
-                continue
-            graph.add_edge(
-                actor(code),
-                f"instrument:{instrument_id}",
-                relation="undetermined",
-                answer="undetermined",
-                mode="",
-                sources="",
-                verification="",
-                missing=f"no record of whether {code} is bound by {instrument_id}",
-            )
+    _add_undetermined(graph, actor, instruments, sorted(labels), recorded)
     for record in fold_sourced(kg.run("memberships").rows, "membership", _membership):
         graph.add_edge(
             actor(record["member"]),
@@ -136,6 +119,37 @@ def participation_graph(kg: GraphStore) -> nx.MultiDiGraph:
             **{key: record[key] for key in ("from", "until", "bound_until", "verification")},
         )
     return graph
+
+
+def _add_undetermined(
+    graph: nx.MultiDiGraph,
+    actor: Any,
+    instruments: Mapping[str, dict[str, Any]],
+    codes: Iterable[str],
+    recorded: set[tuple[str, str]],
+) -> None:
+    """Join each State with no record for a multilateral instrument to it as undetermined.
+
+    Three answers, never two: an edge without ``bound`` that says what is missing, never a
+    "not bound" the graph does not record.
+    """
+    codes = [code for code in codes if code != "EU"]
+    for instrument_id, info in instruments.items():
+        if info["kind"] not in MULTILATERAL_KINDS:
+            continue
+        for code in codes:
+            if (instrument_id, code) in recorded or code in info["parties"]:
+                continue
+            graph.add_edge(
+                actor(code),
+                f"instrument:{instrument_id}",
+                relation="undetermined",
+                answer="undetermined",
+                mode="",
+                sources="",
+                verification="",
+                missing=f"no record of whether {code} is bound by {instrument_id}",
+            )
 
 
 def _participation(row: Mapping[str, Node]) -> dict[str, Any]:

@@ -146,6 +146,15 @@ async def sparql(request: Request) -> Response:
         request.method, request.headers.get("content-type"), request.scope["query_string"], body
     )
     if parsed is None:
+        service_page = getattr(request.app.state, "service_page", None)
+        offers = protocol.GRAPH_TYPES + ((protocol.HTML,) if service_page else ())
+        # A browser asks for HTML first and gets the description in words; any other client
+        # (Accept */* or an RDF type) gets the Service Description as RDF, as before.
+        chosen = protocol.negotiate(request.headers.get("accept"), offers)
+        if service_page and chosen == protocol.HTML:
+            response: Response = await service_page(request)
+            response.headers["Vary"] = "Accept"
+            return response
         return _describe(request, "sd")
     if guard.is_update(parsed.query):
         raise ProtocolError(403, protocol.READ_ONLY)
@@ -260,13 +269,6 @@ async def ontology(request: Request) -> Response:
 # --- the application -------------------------------------------------------------------------
 
 
-def _page_parts(endpoint: Endpoint) -> tuple[list[BaseRoute], Any]:
-    """Return the routes and the ontology page of :mod:`mla_kg.server.pages`."""
-    from mla_kg.server.pages import ontology_page, page_routes
-
-    return list(page_routes(endpoint)), ontology_page
-
-
 @dataclass(frozen=True)
 class _Serving:
     """What the lifespan needs to build the dataset and start the workers."""
@@ -321,8 +323,8 @@ def _lifespan(endpoint: Endpoint, serving: _Serving) -> Any:
     return lifespan
 
 
-def _routes(endpoint: Endpoint, pages: bool) -> tuple[list[BaseRoute], Any]:
-    """Return the routes, and the ontology page when the pages are served."""
+def _routes(endpoint: Endpoint, pages: bool) -> tuple[list[BaseRoute], dict[str, Any]]:
+    """Return the routes, and the HTML views of /ontology and /sparql when pages are served."""
     routes: list[BaseRoute] = [
         # Every method reaches the handler, which explains why only GET and POST query.
         Route("/sparql", sparql, methods=_ALL_METHODS),
@@ -333,11 +335,12 @@ def _routes(endpoint: Endpoint, pages: bool) -> tuple[list[BaseRoute], Any]:
         Route("/ontology", ontology, methods=["GET", "HEAD"]),
     ]
     if not pages:
-        return routes, None
-    from mla_kg.server.pages import ontology_page, page_routes
+        return routes, {}
+    from mla_kg.server.pages import ontology_page, page_routes, service_page
     from mla_kg.server.request_page import request_routes
 
-    return routes + list(page_routes(endpoint)) + request_routes(), ontology_page
+    pages_parts = {"ontology": ontology_page, "service": service_page}
+    return routes + list(page_routes(endpoint)) + request_routes(), pages_parts
 
 
 _MIDDLEWARE = [
@@ -403,6 +406,8 @@ def get_app(
         allow_federation=allow_federation,
         client_queries=client_queries,
     )
+    # What the /sparql page tells a reader about the workers' network access.
+    endpoint.network_sandbox = network_sandbox and not allow_federation
     serving = _Serving(
         files=tuple(Path(file) for file in data_files),
         graphs={iri: Path(path) for iri, path in (named_graphs or {}).items()},
@@ -414,7 +419,7 @@ def get_app(
             "network_sandbox": network_sandbox,
         },
     )
-    routes, ontology_page = _routes(endpoint, pages)
+    routes, html_pages = _routes(endpoint, pages)
     app = Starlette(
         routes=routes,
         middleware=_MIDDLEWARE,
@@ -423,5 +428,6 @@ def get_app(
     )
     app.state.endpoint = endpoint
     app.state.descriptions = None
-    app.state.ontology_page = ontology_page
+    app.state.ontology_page = html_pages.get("ontology")
+    app.state.service_page = html_pages.get("service")
     return app

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,10 +18,7 @@ from mla_kg.compare import (
     FeatureRow,
     Provision,
 )
-from mla_kg.server.protocol import ProtocolError
-
-if TYPE_CHECKING:
-    pass
+from mla_kg.compare.render import DOWNLOADS, comparison_download
 from mla_kg.server.page_base import (
     _INSTRUMENT_ID,
     _endpoint,
@@ -29,6 +27,10 @@ from mla_kg.server.page_base import (
     error_page,
     render,
 )
+from mla_kg.server.protocol import ProtocolError
+
+#: What the page's download links offer, in order, with the names a reader knows them by.
+DOWNLOAD_LABELS = {"csv": "CSV", "json": "JSON", "md": "Markdown", "html": "HTML", "latex": "LaTeX"}
 
 # --------------------------------------------------------------------------------------------
 # The comparison page
@@ -111,7 +113,11 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
                 cells=cells,
             )
         )
-    return Comparison(instruments=list(data["instruments"]), features=features)
+    return Comparison(
+        instruments=list(data["instruments"]),
+        features=features,
+        official_texts={k: list(v) for k, v in data.get("official_texts", {}).items()},
+    )
 
 
 async def compare_page(request: Request) -> Response:
@@ -119,6 +125,14 @@ async def compare_page(request: Request) -> Response:
     endpoint = _endpoint(request)
     asked = request.query_params.getlist("i")
     groups = [g for g in request.query_params.getlist("group") if g]
+    wanted = request.query_params.get("format", "")
+    if wanted and wanted not in DOWNLOADS:
+        return error_page(
+            400,
+            "Unknown download format",
+            f"There is no comparison format {wanted!r}; use format= one of "
+            f"{', '.join(DOWNLOADS)} (or no format for this page).",
+        )
     try:
         instruments = await _instruments(endpoint)
         known = [i["id"] for i in instruments]
@@ -152,7 +166,10 @@ async def compare_page(request: Request) -> Response:
         comparison = Comparison(
             instruments=comparison.instruments,
             features=[row for row in comparison.features if row.group in groups],
+            official_texts=comparison.official_texts,
         )
+    if wanted:
+        return _download(comparison, wanted)
     notes = comparison.notes()
     numbers = {(row.id, cell.instrument): n for n, row, cell, _ in notes}
     names = {i["id"]: i for i in instruments}
@@ -167,5 +184,28 @@ async def compare_page(request: Request) -> Response:
         selected=ids,
         groups=all_groups,
         selected_groups=groups,
+        downloads=_download_links(ids, groups),
         page="compare",
+    )
+
+
+def _download_links(ids: list[str], groups: list[str]) -> list[tuple[str, str]]:
+    """Return the page's download links: this comparison in each format of the CLI."""
+    query = [("i", i) for i in ids] + [("group", g) for g in groups]
+    return [
+        (label, "/compare?" + urlencode([*query, ("format", key)]))
+        for key, label in DOWNLOAD_LABELS.items()
+    ]
+
+
+def _download(comparison: Comparison, format: str) -> Response:
+    """Return the comparison as a file: the bytes ``mla-kg compare -f FORMAT`` writes."""
+    body, media_type, name = comparison_download(comparison, format)
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )

@@ -100,6 +100,8 @@ class Endpoint:
         self.public_url = public_url
         self.max_bytes = max_bytes
         self.allow_federation = allow_federation
+        #: Whether the query workers run in the network sandbox (set by the app; shown on /sparql).
+        self.network_sandbox = False
         self.lookup_pool: WorkerPool | None = None
         self.slots = ClientSlots(client_queries)
         self.pool: WorkerPool | None = None

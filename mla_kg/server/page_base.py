@@ -33,6 +33,7 @@ from mla_kg.compare import (
 from mla_kg.namespaces import BASE, MLA, compact
 from mla_kg.queries import check_iri
 from mla_kg.server import protocol
+from mla_kg.server.labels import property_label
 from mla_kg.server.protocol import ProtocolError
 from mla_kg.server.results import Term
 
@@ -202,6 +203,7 @@ def _environment() -> jinja2.Environment:
         local_href=local_href,
         compact=compact,
         short_name=short_name,
+        property_label=property_label,
         display=_display,
         cell_html=cell_html,
         recalled_mark=RECALLED_MARK,

@@ -68,12 +68,19 @@ def example_queries() -> list[dict[str, Any]]:
 
 
 async def query_page(request: Request) -> Response:
-    """Serve ``/``: the SPARQL editor with the named queries as examples."""
+    """Serve ``/``: the instruments of the graph, and the SPARQL editor with the examples."""
     endpoint = _endpoint(request)
     examples = example_queries()
     # ?example=<name> preselects a named query; ?query=<text> fills the editor (shown escaped).
     chosen = request.query_params.get("example", "")
     chosen = chosen if any(e["name"] == chosen for e in examples) else ""
+    try:  # the instruments of the graph, listed under the editor
+        rows = await endpoint.select(load_queries()["list_instruments"].text)
+    except ProtocolError as error:
+        return _protocol_error_page(error)
+    instruments = [
+        {key: term.value for key, term in row.items()} for row in rows if "instrumentId" in row
+    ]
     return render(
         "query.html",
         examples=examples,
@@ -83,7 +90,31 @@ async def query_page(request: Request) -> Response:
         max_rows=endpoint.max_rows,
         timeout=endpoint.timeout,
         triples=endpoint.triples,
+        instruments=instruments,
         page="query",
+    )
+
+
+async def service_page(request: Request) -> Response:
+    """Serve ``/sparql`` to a browser: the Service Description in words, with the examples."""
+    from mla_kg.server import protocol
+
+    endpoint = _endpoint(request)
+    base = endpoint.base_url(request)
+    return render(
+        "service.html",
+        endpoint_url=f"{base}sparql",
+        examples=example_queries(),
+        select_types=protocol.SELECT_TYPES,
+        graph_types=protocol.GRAPH_TYPES,
+        ask_types=protocol.ASK_TYPES,
+        max_rows=endpoint.max_rows,
+        max_bytes=endpoint.max_bytes,
+        timeout=endpoint.timeout,
+        triples=endpoint.triples,
+        federation=endpoint.allow_federation,
+        sandboxed=endpoint.network_sandbox,
+        page="service",
     )
 
 

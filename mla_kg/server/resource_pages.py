@@ -14,6 +14,7 @@ from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from mla_kg.citation import InstrumentFacts, bibtex, csl_json, official_link, oscola
 from mla_kg.namespaces import compact
 from mla_kg.queries import load_queries
 from mla_kg.server import protocol
@@ -207,12 +208,21 @@ def _incoming_table(rows: Sequence[Mapping[str, Term]]) -> list[tuple[Term, list
 
 
 def _title(properties: list[tuple[Term, list[Value]]], iri: str) -> str:
-    """Return the page title of a resource: its citation, title or label, else its IRI."""
+    """Return the page title of a resource: its citation, title or label, else its IRI.
+
+    A provision's title carries its heading where the data records one ("Art 11 — Grounds for
+    refusal of assistance"), in English where there is an English heading.
+    """
     by_property = {prop.value: values for prop, values in properties}
     for name in _LABEL_PROPERTIES:
         literals = [v.term for v in by_property.get(name, []) if v.term.kind == "literal"]
         best = _english_first(literals)
         if best is not None:
+            recorded = by_property.get(f"{_ONTOLOGY}heading", [])
+            headings = [v.term for v in recorded if v.term.kind == "literal"]
+            heading = _english_first(headings)
+            if name == f"{_ONTOLOGY}citation" and heading is not None:
+                return f"{best.value} — {heading.value}"
             return best.value
     return _local_name(iri)
 
@@ -296,7 +306,9 @@ async def _no_such_resource(endpoint: Endpoint, iri: str) -> Response:
     )
 
 
-def _render_resource(endpoint: Endpoint, iri: str, answers: list[list[Any]]) -> Response:
+def _render_resource(
+    endpoint: Endpoint, iri: str, answers: list[list[Any]], cite: dict[str, Any] | None = None
+) -> Response:
     """Render the HTML page of a resource from the answers of :data:`_PAGE_QUERIES`."""
     props_rows, incoming_rows, outline_rows, feature_rows, attestation_rows = answers
     properties = _property_table(props_rows)
@@ -325,6 +337,7 @@ def _render_resource(endpoint: Endpoint, iri: str, answers: list[list[Any]]) -> 
         own_features=sorted(own_features, key=lambda f: (f[2], f[1])),
         verification=verification,
         formats=protocol.GRAPH_TYPES,
+        cite=cite,
         page="resource",
     )
     response.headers.update(_VARY)
@@ -362,7 +375,55 @@ async def resource_page(request: Request) -> Response:
         return _protocol_error_page(error)
     if not answers[0] and not answers[1]:
         return await _no_such_resource(endpoint, iri)
-    return _render_resource(endpoint, iri, answers)
+    cite = await _citation(endpoint, iri, answers[0])
+    return _render_resource(endpoint, iri, answers, cite)
+
+
+async def _citation(
+    endpoint: Endpoint, iri: str, props_rows: Sequence[Mapping[str, Term]]
+) -> dict[str, Any] | None:
+    """Return the "Cite" block of an instrument or provision page (None for other pages)."""
+    properties = _property_table(props_rows)
+    kinds = _kinds(properties)
+    by_property = {prop.value: values for prop, values in properties}
+    if "instrument" in kinds:
+        instrument, citation = iri, None
+    else:
+        within = [v.term.value for v in by_property.get(f"{_ONTOLOGY}inInstrument", [])]
+        cited = [v.term.value for v in by_property.get(f"{_ONTOLOGY}citation", [])]
+        if not within or not cited:
+            return None
+        instrument, citation = within[0], cited[0]
+    try:
+        rows = await endpoint.select(
+            endpoint.named_query("citation_facts"), {"instrument": URIRef(instrument)}
+        )
+    except ProtocolError:
+        return None  # the page still renders; the block is left out
+    if not rows:
+        return None
+    first = rows[0]
+
+    def text(name: str) -> str:
+        return first[name].value if name in first else ""
+
+    facts = InstrumentFacts(
+        id=text("id"),
+        iri=instrument,
+        title=text("title") or text("shortTitle") or text("id"),
+        short_title=text("shortTitle"),
+        signed=text("signed"),
+        in_force=text("inForce"),
+        publication=text("publication"),
+        official_texts=[r["officialText"].value for r in rows if "officialText" in r],
+    )
+    return {
+        "oscola": oscola(facts, citation),
+        "bibtex": bibtex(facts),
+        "csl": csl_json(facts),
+        "link": official_link(facts, citation),
+        "pinpointed": citation is not None,
+    }
 
 
 async def instruments_page(request: Request) -> Response:

@@ -215,7 +215,71 @@ def test_compare_page_renders_the_matrix(browser, server) -> None:
 
     browser.get(server.url + "compare?i=eu-jp-mla&i=eu-us-mla&i=jp-us-mlat")
     columns = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "table.matrix thead th")]
-    assert columns == ["feature", "eu-jp-mla", "eu-us-mla", "jp-us-mlat"]
+    # Columns named by short titles (the ids stay in the links and tooltips).
+    assert columns == [
+        "feature",
+        "EU-Japan MLA Agreement",
+        "EU-US MLA Agreement",
+        "Japan-US MLAT",
+    ]
     assert browser.find_elements(By.CSS_SELECTOR, "table.matrix td.present")
     assert browser.find_elements(By.CSS_SELECTOR, "table.matrix td.absent")
     _shot(browser, "compare-page")
+
+
+def test_compare_page_downloads_the_commands_files(
+    browser, server, downloads: Path, run_cli
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server.url + "compare?i=eu-jp-mla&i=eu-us-mla")
+    links = browser.find_elements(By.CSS_SELECTOR, "p.downloads a[download]")
+    assert [a.text for a in links] == ["CSV", "JSON", "Markdown", "HTML", "LaTeX"]
+    for label, extension, format in (("CSV", "csv", "csv"), ("Markdown", "md", "md")):
+        name = f"comparison-eu-jp-mla-eu-us-mla.{extension}"
+        (downloads / name).unlink(missing_ok=True)
+        browser.find_element(By.LINK_TEXT, label).click()
+        _wait(browser, lambda _d, n=name: (downloads / n).exists())
+        cli = run_cli("compare", "eu-jp-mla", "eu-us-mla", "-f", format)
+        assert (downloads / name).read_text(encoding="utf-8") == cli.stdout
+    for width in (1400, 800):
+        browser.set_window_size(width, 1600)
+        _shot(browser, f"compare-downloads-{width}")
+    browser.set_window_size(1400, 1600)
+
+
+def test_provision_page_shows_the_citation_block(browser, server) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server.url + "id/instrument/eu-jp-mla/art/11/para/1")
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Art 11(1)")
+    oscola = browser.find_element(By.ID, "cite-oscola").text
+    assert oscola.endswith("[2010] OJ L39/20, art 11(1)")
+    official = browser.find_element(By.CSS_SELECTOR, "#cite a.external")
+    assert official.get_attribute("href").endswith("CELEX:22010A0212(01)#art_11")
+    summary = browser.find_element(By.CSS_SELECTOR, "#cite details summary")
+    summary.click()
+    assert browser.find_element(By.ID, "cite-bibtex").text.startswith("@misc{mla-kg:eu-jp-mla,")
+    for width in (1400, 800):
+        browser.set_window_size(width, 1600)
+        _shot(browser, f"provision-citation-{width}")
+    browser.set_window_size(1400, 1600)
+
+
+def test_sparql_link_opens_a_page_in_the_browser(browser, server) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server.url)
+    browser.find_element(By.CSS_SELECTOR, "#instruments a[href='/sparql']").click()
+    _wait(browser, lambda d: d.find_elements(By.TAG_NAME, "h1"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "SPARQL endpoint"
+    assert "read-only" in browser.find_element(By.TAG_NAME, "main").text
+    examples = browser.find_elements(By.CSS_SELECTOR, "a[href^='/?example=']")
+    assert len(examples) > 10
+    for width in (1400, 800):
+        browser.set_window_size(width, 1600)
+        _shot(browser, f"sparql-page-{width}")
+    browser.set_window_size(1400, 1600)
+    examples[0].click()
+    _wait(browser, lambda d: d.find_element(By.ID, "query").get_property("value"))
+    assert browser.find_element(By.ID, "query").get_property("value").strip()
