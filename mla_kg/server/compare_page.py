@@ -113,11 +113,8 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
                 cells=cells,
             )
         )
-    return Comparison(
-        instruments=list(data["instruments"]),
-        features=features,
-        official_texts={k: list(v) for k, v in data.get("official_texts", {}).items()},
-    )
+    texts = {k: list(v) for k, v in data.get("official_texts", {}).items()}
+    return Comparison(instruments=list(data["instruments"]), features=features, official_texts=texts)
 
 
 async def compare_page(request: Request) -> Response:
