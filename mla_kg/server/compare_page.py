@@ -114,7 +114,8 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
             )
         )
     texts = {k: list(v) for k, v in data.get("official_texts", {}).items()}
-    return Comparison(instruments=list(data["instruments"]), features=features, official_texts=texts)
+    ids = list(data["instruments"])
+    return Comparison(instruments=ids, features=features, official_texts=texts)
 
 
 async def compare_page(request: Request) -> Response:
