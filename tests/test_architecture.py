@@ -22,8 +22,8 @@ LAYER_NAMES = ("base", "graph", "domain", "facade", "public", "compat", "interfa
 _BASE_MODULES = {"paths", "namespaces", "errors", "iris", "verification"}
 _DOMAIN_MODULES = {"stats", "validate", "push", "citation"}
 _DOMAIN_PACKAGES = {"compare", "planning", "network", "texts", "drafting"}
-#: Old import paths kept for users (and for the server until it moves): nothing else in the
-#: package may import them.
+#: Old import paths kept for users: nothing else in the package (the server included) may
+#: import them.
 COMPAT_MODULES = {
     "store",
     "queries",
@@ -40,12 +40,11 @@ _INTERFACE_USES = {("cli", "server")}
 #: Domain folders that build on another: drafting a request starts from its planning checklist.
 _DOMAIN_USES = {("drafting", "planning")}
 
-#: The server is being reworked by its own issue; its size rules are exempt for now, listed here
-#: so that the exemption stays visible. Every other rule applies to it.
-SIZE_EXEMPT_MODULES = {"server/pages.py", "server/app.py"}
-SIZE_EXEMPT_FUNCTIONS = {("server/app.py", "get_app"), ("server/pages.py", "resource_page")}
-#: Known circle of the server (app <-> pages), to be broken by the server's issue.
-CIRCLE_EXEMPT = {frozenset({"mla_kg.server.app", "mla_kg.server.pages"})}
+#: No module or function is exempt from the size rules, and no import circle is tolerated; the
+#: sets stay so that an exemption, if ever needed, is visible here.
+SIZE_EXEMPT_MODULES: set[str] = set()
+SIZE_EXEMPT_FUNCTIONS: set[tuple[str, str]] = set()
+CIRCLE_EXEMPT: set[frozenset[str]] = set()
 
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
@@ -158,8 +157,6 @@ def test_imports_flow_down(path: Path) -> None:
 @pytest.mark.parametrize("path", _modules(), ids=_relative)
 def test_no_module_imports_an_old_path(path: Path) -> None:
     """Old import paths are for users; the package itself imports the new homes."""
-    if _name(path).startswith("mla_kg.server."):
-        pytest.skip("the server moves to the new paths in its own issue")
     for line, target in _imports(path):
         if target.split(".")[1:2] and target.split(".")[1] in COMPAT_MODULES:
             assert _name(path).split(".")[-1] in COMPAT_MODULES, (
@@ -175,7 +172,7 @@ def test_graph_layer_knows_no_domain() -> None:
 
 
 def test_no_circles() -> None:
-    """No module reaches itself through its imports (the server's known circle aside)."""
+    """No module reaches itself through its imports."""
     graph = _edges()
     circles = []
     state: dict[str, int] = {}
@@ -199,7 +196,7 @@ def test_no_circles() -> None:
 
 @pytest.mark.parametrize("path", _modules(), ids=_relative)
 def test_module_size(path: Path) -> None:
-    """No module is over 600 lines (the server's two big ones are listed as exempt)."""
+    """No module is over 600 lines."""
     if _relative(path) in SIZE_EXEMPT_MODULES:
         pytest.skip("exempt for now: SIZE_EXEMPT_MODULES")
     lines = len(path.read_text(encoding="utf-8").splitlines())
@@ -210,7 +207,7 @@ def test_module_size(path: Path) -> None:
 
 @pytest.mark.parametrize("path", _modules(), ids=_relative)
 def test_function_size(path: Path) -> None:
-    """No function is over 80 lines (the server's two long ones are listed as exempt)."""
+    """No function is over 80 lines."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mla_kg.errors import LoadError
+from mla_kg.knowledge_graph import KnowledgeGraph
 from mla_kg.namespaces import PREFIXES
-from mla_kg.store import KnowledgeGraph
 
 #: Dump files: name served at ``/dump.<ext>``, with media type and pyoxigraph format.
 DUMPS: dict[str, tuple[str, ox.RdfFormat]] = {

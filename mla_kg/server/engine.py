@@ -300,7 +300,7 @@ class Engine:
     def _compare(self, job: CompareJob) -> Answer:
         """Build a comparison matrix with the comparison layer, on a graph loaded on first use."""
         if self._graph is None:
-            from mla_kg.store import KnowledgeGraph
+            from mla_kg.knowledge_graph import KnowledgeGraph
 
             self._graph = KnowledgeGraph(
                 extra_files=self.settings.data_files,

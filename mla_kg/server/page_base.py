@@ -30,8 +30,8 @@ from mla_kg.compare import (
     RECALLED_MARK,
     Cell,
 )
+from mla_kg.graph.queries import check_iri
 from mla_kg.namespaces import BASE, MLA, compact
-from mla_kg.queries import check_iri
 from mla_kg.server import protocol
 from mla_kg.server.labels import property_label
 from mla_kg.server.protocol import ProtocolError

@@ -14,8 +14,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from mla_kg.graph.queries import load_queries
 from mla_kg.namespaces import PREFIXES
-from mla_kg.queries import load_queries
 from mla_kg.server.protocol import ProtocolError
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from mla_kg.citation import InstrumentFacts, bibtex, csl_json, official_link, oscola
+from mla_kg.graph.queries import load_queries
 from mla_kg.namespaces import compact
-from mla_kg.queries import load_queries
 from mla_kg.server import protocol
 from mla_kg.server.page_base import (
     _KEY_FACTS,
