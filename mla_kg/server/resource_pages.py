@@ -41,6 +41,10 @@ from mla_kg.server.page_base import (
 )
 from mla_kg.server.protocol import ProtocolError
 from mla_kg.server.results import Term
+from mla_kg.server.state_page import Binding, state_bindings
+
+#: The IRIs of States: ``/id/state/<ISO code>``.
+STATE_PREFIX = "https://w3id.org/mla-kg/id/state/"
 
 if TYPE_CHECKING:
     from mla_kg.server.endpoint import Endpoint
@@ -307,7 +311,11 @@ async def _no_such_resource(endpoint: Endpoint, iri: str) -> Response:
 
 
 def _render_resource(
-    endpoint: Endpoint, iri: str, answers: list[list[Any]], cite: dict[str, Any] | None = None
+    endpoint: Endpoint,
+    iri: str,
+    answers: list[list[Any]],
+    cite: dict[str, Any] | None = None,
+    bound: list[Binding] | None = None,
 ) -> Response:
     """Render the HTML page of a resource from the answers of :data:`_PAGE_QUERIES`."""
     props_rows, incoming_rows, outline_rows, feature_rows, attestation_rows = answers
@@ -338,6 +346,7 @@ def _render_resource(
         verification=verification,
         formats=protocol.GRAPH_TYPES,
         cite=cite,
+        bound=bound,
         page="resource",
     )
     response.headers.update(_VARY)
@@ -376,7 +385,10 @@ async def resource_page(request: Request) -> Response:
     if not answers[0] and not answers[1]:
         return await _no_such_resource(endpoint, iri)
     cite = await _citation(endpoint, iri, answers[0])
-    return _render_resource(endpoint, iri, answers, cite)
+    bound = None
+    if iri.startswith(STATE_PREFIX):
+        bound = await state_bindings(endpoint, iri, iri[len(STATE_PREFIX) :])
+    return _render_resource(endpoint, iri, answers, cite, bound)
 
 
 async def _citation(

@@ -104,3 +104,19 @@ def test_citation_leaves_out_what_is_not_recorded() -> None:
     # A publication string not in a known form is kept as recorded (its first part).
     other = InstrumentFacts("y", "", "T", publication="Japan: Treaty No. 9 of 2006; other")
     assert oscola(other).endswith("Japan: Treaty No. 9 of 2006")
+
+
+def test_state_page_gives_three_answers(client: httpx.Client) -> None:
+    page = client.get("/id/state/KR", headers={"Accept": BROWSER}).text
+    section = page.split('<section id="bound-by">', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r'<tr class="answer-([a-z-]+)">(.*?)</tr>', section, re.S)
+    words = [(kind, html.unescape(re.sub(r"<[^>]+>", "", cells)).split()) for kind, cells in rows]
+    answers = {text[0]: kind for kind, text in words}
+    # Korea: party to its treaty with Japan; bound by UNTOC (recorded); nothing recorded on
+    # Budapest, which the page says in words instead of "not bound".
+    assert answers["Japan-Korea"] == "bound"
+    assert "undetermined" in {kind for kind, _ in rows}
+    budapest = next(cells for kind, cells in rows if "Budapest" in cells)
+    assert "no record of whether KR is bound by budapest-2001" in budapest
+    assert not any("Japan-US" in cells for _, cells in rows)  # a treaty Korea is not party to
+    assert "not-bound" in {kind for kind, _ in rows}  # e.g. the EU conventions
