@@ -53,6 +53,7 @@ def render(
     minutes: float,
     validation_cli: dict | None = None,
     engine_only: dict | None = None,
+    fairness: dict | None = None,
 ) -> str:
     """Return the Markdown text of BENCHMARKS.md."""
     out: list[str] = ["# Benchmarks", ""]
@@ -201,6 +202,16 @@ def render(
                     "≥ 2.5x, same report",
                 )
             )
+    if fairness and fairness.get("p99_ms") is not None:
+        answered, p99 = fairness["answered"], fairness["p99_ms"]
+        goals.append(
+            _goal(
+                "simple queries while 4 clients send a pathological query",
+                f"{answered:.1%} answered, p99 {p99:.0f} ms",
+                answered >= 0.99 and p99 <= 100,
+                "≥ 99%, p99 ≤ 100 ms",
+            )
+        )
     out += ["## Goals", "", *goals, ""]
 
     out += [
@@ -296,6 +307,23 @@ def render(
         "counts show the servers answered the same question.",
         "",
     ]
+    if fairness:
+        out += [
+            f"## f. Fairness: simple queries while {fairness['attackers']} clients misbehave",
+            "",
+            "`mla-kg serve --workers 2 --timeout 3 --client-queries 2` on the bundled graph; each",
+            "attacker re-sends a four-way cartesian COUNT as soon as it is answered",
+            "(`bench/fairness.py`); one client sends lookups one after another for "
+            f"{fairness['seconds']:g} s.",
+            "",
+            f"- lookups: {fairness['simple']}, answered 200: {fairness['answered']:.1%}, "
+            f"p50 {fairness['p50_ms']:.1f} ms, p99 {fairness['p99_ms']:.1f} ms; statuses "
+            f"{fairness['simple_statuses']}",
+            f"- the attackers' answers: {fairness['attack_statuses']} (503: stopped at the "
+            "timeout; 429: over the per-client cap)",
+            f"- `/health` during the attack: {fairness['health_clients']}",
+            "",
+        ]
     if ANALYSIS.exists():
         out += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(out) + "\n"

@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 import endpoints  # noqa: E402
+import fairness  # noqa: E402
 from report import SLOW_RUN_FACTOR, render  # noqa: E402
 
 SIZES = {"bundled": 0, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
@@ -339,6 +340,8 @@ def main() -> int:
         log(f"engine-only comparison queries at {engine_size}")
         run["engine_only"] = {"size": engine_size, "first": engine_only(engine_size, repeat)}
         run["served"] = endpoint_matrix(args.endpoint_size, repeat, seconds)
+        log("fairness: simple queries while four clients misbehave")
+        run["fairness"] = fairness.measure(20.0 if not args.quick else 8.0)
         run["minutes"] = (time.time() - started) / 60
         CACHE.mkdir(exist_ok=True)
         last_run.write_text(json.dumps(run, indent=1, default=str))
