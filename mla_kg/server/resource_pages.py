@@ -406,6 +406,7 @@ async def _citation(
         if not within or not cited:
             return None
         instrument, citation = within[0], cited[0]
+    statuses = [_status(v.term) for v in by_property.get(f"{_ONTOLOGY}verification", [])]
     try:
         rows = await endpoint.select(
             endpoint.named_query("citation_facts"), {"instrument": URIRef(instrument)}
@@ -435,6 +436,8 @@ async def _citation(
         "csl": csl_json(facts),
         "link": official_link(facts, citation),
         "pinpointed": citation is not None,
+        # A pinpoint to a provision that is only recalled may not exist as cited.
+        "recalled": citation is not None and "recalled" in statuses,
     }
 
 

@@ -120,3 +120,11 @@ def test_state_page_gives_three_answers(client: httpx.Client) -> None:
     assert "no record of whether KR is bound by budapest-2001" in budapest
     assert not any("Japan-US" in cells for _, cells in rows)  # a treaty Korea is not party to
     assert "not-bound" in {kind for kind, _ in rows}  # e.g. the EU conventions
+
+
+def test_citing_a_recalled_provision_warns_first(client: httpx.Client) -> None:
+    path = "/id/instrument/eu-jp-mla/art/11/para/4"
+    recalled = client.get(path, headers={"Accept": BROWSER}).text
+    assert "This provision is only recalled" in recalled and 'id="cite-oscola"' in recalled
+    official = client.get("/id/instrument/eu-jp-mla/art/11/para/1/point/a").text
+    assert "This provision is only recalled" not in official
