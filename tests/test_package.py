@@ -158,10 +158,9 @@ def test_package_exports_the_api_and_every_error() -> None:
 
 def test_folders_the_wheel_ships_are_the_ones_paths_finds() -> None:
     shipped = PYPROJECT["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
-    assert shipped == {
-        folder: f"mla_kg/_bundled/{folder}"
-        for folder in ("ontology", "data", "queries", "research/drafting")
-    }
+    # The folders paths.py finds, and the request example /request opens with.
+    bundled = ("ontology", "data", "queries", "research/drafting", "docs/request-example.yaml")
+    assert shipped == {folder: f"mla_kg/_bundled/{folder}" for folder in bundled}
     assert paths.IS_CHECKOUT and paths.ROOT == REPO
     assert paths.ONTOLOGY_DIR == REPO / "ontology" and paths.DATA_DIR == REPO / "data"
     assert paths.QUERIES_DIR == REPO / "queries" and paths.CHECKS_DIR == REPO / "queries" / "checks"
