@@ -9,30 +9,17 @@ query, run it, read the result table; open an instrument and read its outline. W
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chromium import SCREENSHOTS, chromium
+from chromium import wait as _wait
 from rdflib import URIRef
 
 from mla_kg import KnowledgeGraph
 from mla_kg.namespaces import compact
 from mla_kg.queries import load_queries
-
-CHROMIUM = Path(os.environ.get("MLA_KG_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("MLA_KG_CHROMEDRIVER", "/usr/bin/chromedriver"))
-SCREENSHOTS = Path(os.environ.get("MLA_KG_SCREENSHOTS", tempfile.gettempdir()))
-WAIT_SECONDS = 60
-
-
-def _missing(reason: str) -> None:
-    """Skip for a missing browser, or fail under CI where the browser is part of the setup."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason}; CI must install it (.ci/system-deps.sh)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -42,42 +29,8 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(downloads: Path) -> Iterator[object]:
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install 'mla-kg[test]')")
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
-        _missing(f"chromium not found at {CHROMIUM} (Debian package 'chromium')")
-    if not CHROMEDRIVER.exists() and not shutil.which("chromedriver"):
-        _missing(f"chromedriver not found at {CHROMEDRIVER} (Debian package 'chromium-driver')")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",  # containers run as root, where the sandbox cannot start
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1600",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option(
-        "prefs",
-        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
-    )
-    driver_path = CHROMEDRIVER if CHROMEDRIVER.exists() else shutil.which("chromedriver")
-    driver = webdriver.Chrome(service=Service(str(driver_path)), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    try:
+    with chromium(downloads, "--window-size=1400,1600") as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def _wait(driver, condition):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, WAIT_SECONDS).until(condition)
 
 
 def _shot(driver, name: str) -> Path:

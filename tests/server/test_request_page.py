@@ -10,11 +10,8 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import random
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -23,6 +20,8 @@ import docx
 import httpx
 import pytest
 import yaml
+from chromium import SCREENSHOTS, chromium
+from chromium import wait as _wait
 from markupsafe import escape
 
 from mla_kg import KnowledgeGraph
@@ -362,18 +361,6 @@ def test_no_body_gets_a_500(client: httpx.Client) -> None:
 
 # --- in the browser ----------------------------------------------------------------------------
 
-CHROMIUM = Path(os.environ.get("MLA_KG_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("MLA_KG_CHROMEDRIVER", "/usr/bin/chromedriver"))
-SCREENSHOTS = Path(os.environ.get("MLA_KG_SCREENSHOTS", tempfile.gettempdir()))
-WAIT_SECONDS = 60
-
-
-def _missing(reason: str) -> None:
-    """Skip for a missing browser, or fail under CI where the browser is part of the setup."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason}; CI must install it (.ci/system-deps.sh)")
-    pytest.skip(reason)
-
 
 @pytest.fixture(scope="module")
 def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -382,35 +369,8 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(downloads: Path) -> Iterator[object]:
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install 'mla-kg[test]')")
-    binary = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
-    driver_path = CHROMEDRIVER if CHROMEDRIVER.exists() else shutil.which("chromedriver")
-    if not binary or not driver_path:
-        _missing("chromium or chromedriver not found (Debian packages chromium, chromium-driver)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(binary)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    options.add_experimental_option(
-        "prefs",
-        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
-    )
-    driver = webdriver.Chrome(service=Service(str(driver_path)), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    try:
+    with chromium(downloads) as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def _wait(driver, condition):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, WAIT_SECONDS).until(condition)
 
 
 def _shot(driver, name: str, width: int, full: bool = True) -> Path:
