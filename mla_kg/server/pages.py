@@ -35,7 +35,12 @@ from mla_kg.server.page_base import (  # noqa: F401  # noqa: F401
     resource_iri,
     short_name,
 )
-from mla_kg.server.resource_pages import build_outline, instruments_page, resource_page  # noqa: F401
+from mla_kg.server.resource_pages import (  # noqa: F401
+    build_outline,
+    instrument_rows,
+    instruments_page,
+    resource_page,
+)
 
 # --------------------------------------------------------------------------------------------
 # The query page
@@ -74,13 +79,10 @@ async def query_page(request: Request) -> Response:
     # ?example=<name> preselects a named query; ?query=<text> fills the editor (shown escaped).
     chosen = request.query_params.get("example", "")
     chosen = chosen if any(e["name"] == chosen for e in examples) else ""
-    try:  # the instruments of the graph, listed under the editor
-        rows = await endpoint.select(load_queries()["list_instruments"].text)
+    try:  # the instruments of the graph, listed above the editor
+        instruments = await instrument_rows(endpoint)
     except ProtocolError as error:
         return _protocol_error_page(error)
-    instruments = [
-        {key: term.value for key, term in row.items()} for row in rows if "instrumentId" in row
-    ]
     return render(
         "query.html",
         examples=examples,

@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from mla_kg.citation import InstrumentFacts, bibtex, csl_json, official_link, oscola
 from mla_kg.graph.queries import load_queries
-from mla_kg.namespaces import compact
+from mla_kg.namespaces import STATE, compact
 from mla_kg.server import protocol
 from mla_kg.server.page_base import (
     _KEY_FACTS,
@@ -42,9 +42,6 @@ from mla_kg.server.page_base import (
 from mla_kg.server.protocol import ProtocolError
 from mla_kg.server.results import Term
 from mla_kg.server.state_page import Binding, state_bindings
-
-#: The IRIs of States: ``/id/state/<ISO code>``.
-STATE_PREFIX = "https://w3id.org/mla-kg/id/state/"
 
 if TYPE_CHECKING:
     from mla_kg.server.endpoint import Endpoint
@@ -314,12 +311,16 @@ def _render_resource(
     endpoint: Endpoint,
     iri: str,
     answers: list[list[Any]],
+    properties: list[tuple[Term, list[Value]]],
     cite: dict[str, Any] | None = None,
     bound: list[Binding] | None = None,
 ) -> Response:
-    """Render the HTML page of a resource from the answers of :data:`_PAGE_QUERIES`."""
-    props_rows, incoming_rows, outline_rows, feature_rows, attestation_rows = answers
-    properties = _property_table(props_rows)
+    """Render the HTML page of a resource from the answers of :data:`_PAGE_QUERIES`.
+
+    :param properties: the resource's own statements, as :func:`_property_table` built them
+        from the first answer.
+    """
+    _, incoming_rows, outline_rows, feature_rows, attestation_rows = answers
     kinds = _kinds(properties)
     by_property = {prop.value: values for prop, values in properties}
     instrument = next((v.term.value for v in by_property.get(f"{_ONTOLOGY}inInstrument", [])), None)
@@ -384,18 +385,18 @@ async def resource_page(request: Request) -> Response:
         return _protocol_error_page(error)
     if not answers[0] and not answers[1]:
         return await _no_such_resource(endpoint, iri)
-    cite = await _citation(endpoint, iri, answers[0])
+    properties = _property_table(answers[0])
+    cite = await _citation(endpoint, iri, properties)
     bound = None
-    if iri.startswith(STATE_PREFIX):
-        bound = await state_bindings(endpoint, iri, iri[len(STATE_PREFIX) :])
-    return _render_resource(endpoint, iri, answers, cite, bound)
+    if iri.startswith(str(STATE)):
+        bound = await state_bindings(endpoint, iri, iri[len(str(STATE)) :])
+    return _render_resource(endpoint, iri, answers, properties, cite, bound)
 
 
 async def _citation(
-    endpoint: Endpoint, iri: str, props_rows: Sequence[Mapping[str, Term]]
+    endpoint: Endpoint, iri: str, properties: list[tuple[Term, list[Value]]]
 ) -> dict[str, Any] | None:
     """Return the "Cite" block of an instrument or provision page (None for other pages)."""
-    properties = _property_table(props_rows)
     kinds = _kinds(properties)
     by_property = {prop.value: values for prop, values in properties}
     if "instrument" in kinds:
@@ -443,12 +444,14 @@ async def _citation(
 
 async def instruments_page(request: Request) -> Response:
     """Serve ``/id/instrument``: the instruments of the graph (named query ``list_instruments``)."""
-    endpoint = _endpoint(request)
     try:
-        rows = await endpoint.select(load_queries()["list_instruments"].text)
+        instruments = await instrument_rows(_endpoint(request))
     except ProtocolError as error:
         return _protocol_error_page(error)
-    instruments = [
-        {key: term.value for key, term in row.items()} for row in rows if "instrumentId" in row
-    ]
     return render("instruments.html", instruments=instruments, page="instruments")
+
+
+async def instrument_rows(endpoint: Endpoint) -> list[dict[str, str]]:
+    """Return the rows of the named query ``list_instruments`` as plain values (for / too)."""
+    rows = await endpoint.select(load_queries()["list_instruments"].text)
+    return [{key: term.value for key, term in row.items()} for row in rows if "instrumentId" in row]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
+from mla_kg.iris import slug
 from mla_kg.server.labels import words
 from mla_kg.server.page_base import _ONTOLOGY, _local_name, _status
 from mla_kg.server.protocol import ProtocolError
@@ -70,7 +71,7 @@ def bindings(code: str, rows: Sequence[Mapping[str, Term]]) -> list[Binding]:
                     verification=_status(row.get("verification")),
                 ),
             )
-            source = row["source"].value.rstrip("/").rsplit("/", 1)[-1] if "source" in row else ""
+            source = slug(row["source"].value) if "source" in row else ""
             if source and source not in record.sources:
                 record.sources.append(source)
         if records:

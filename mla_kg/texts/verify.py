@@ -40,6 +40,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from mla_kg.iris import slug
+from mla_kg.verification import status_name
+
 from .structure import Article, Paragraph, TextStructure
 
 #: Mismatch kinds, as the JSON report writes them.
@@ -349,12 +352,12 @@ def _explain(kg: Graph, instrument: str, report: Report) -> None:
                 "citation": key[0],
                 "kind": key[1],
                 "why": str(row["why"]),
-                "verification": str(row["verification"]).rsplit("#", 1)[-1],
+                "verification": status_name(row["verification"]),
                 "sources": "",
             },
         )
         if "source" in row:
-            source = str(row["source"]).rstrip("/").rsplit("/", 1)[-1]
+            source = slug(row["source"])
             entry["sources"] = ", ".join(filter(None, [entry["sources"], source]))
     kept = []
     for mismatch in report.mismatches:
