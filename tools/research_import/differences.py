@@ -10,13 +10,12 @@ record compared. Each becomes an ``mla:TextDifference`` that `verify` reports as
 
 from __future__ import annotations
 
-import re
-
 from rdflib import Literal
 from rdflib.namespace import RDF
 
 from .base import SheetBase
 from .items import Item, ResearchError
+from .text import slug
 from .vocabulary import MLA
 
 #: The kinds `mla-kg verify` reports (mla_kg/texts/verify.py, KINDS).
@@ -36,8 +35,7 @@ class TextDifferencesMixin(SheetBase):
             if kind not in DIFFERENCE_KINDS:
                 expected = ", ".join(DIFFERENCE_KINDS)
                 raise item.error("kind", f"unknown kind {kind!r}; expected one of {expected}")
-            name = re.sub(r"[^a-z0-9]+", "-", str(citation).lower()).strip("-")
-            node = self.node(f"text-difference/{name}-{kind}")
+            node = self.node(f"text-difference/{slug(str(citation))}-{kind}")
             self.add(node, RDF.type, MLA.TextDifference)
             self.add(node, MLA.instrument, self.iri)
             self.add(node, MLA.citation, Literal(str(citation)))
