@@ -30,6 +30,7 @@ from mla_kg.compare import (
     RECALLED_MARK,
     Cell,
 )
+from mla_kg.graph import queries
 from mla_kg.graph.queries import check_iri
 from mla_kg.namespaces import BASE, MLA, compact
 from mla_kg.server import protocol
@@ -268,18 +269,28 @@ def cell_html(cell: Cell, note: int | None = None) -> Markup:
     return Markup("; ").join(parts)
 
 
+async def instrument_rows(endpoint: Endpoint) -> list[dict[str, str]]:
+    """Return the rows of the named query ``list_instruments`` as plain values.
+
+    The one instrument list of the library, the CLI (``mla-kg query list_instruments``) and the
+    pages (``/``, ``/id/instrument`` and the instrument choices of the forms).
+    """
+    rows = await endpoint.select(queries.get("list_instruments").text)
+    return [{key: term.value for key, term in row.items()} for row in rows if "instrumentId" in row]
+
+
 async def _instruments(endpoint: Endpoint) -> list[dict[str, str]]:
-    """Return the instruments of the graph: id, IRI and a short name."""
-    rows = await endpoint.select(endpoint.named_query("instrument_list"))
+    """Return the instruments of the graph: id, IRI, a short name and the title, by id."""
     found: dict[str, dict[str, str]] = {}
-    for row in rows:
+    for row in await instrument_rows(endpoint):
+        short, title, id = row.get("shortTitle"), row.get("title"), row["instrumentId"]
         found.setdefault(
-            row["id"].value,
+            id,
             {
-                "id": row["id"].value,
-                "iri": row["instrument"].value,
-                "name": (row.get("shortTitle") or row.get("title") or row["id"]).value,
-                "title": (row.get("title") or row.get("shortTitle") or row["id"]).value,
+                "id": id,
+                "iri": row["instrument"],
+                "name": short or title or id,
+                "title": title or short or id,
             },
         )
     return list(found.values())

@@ -30,6 +30,7 @@ from mla_kg.server.page_base import (  # noqa: F401  # noqa: F401
     _local_name,
     _protocol_error_page,
     cell_html,
+    instrument_rows,
     local_href,
     render,
     resource_iri,
@@ -37,7 +38,6 @@ from mla_kg.server.page_base import (  # noqa: F401  # noqa: F401
 )
 from mla_kg.server.resource_pages import (  # noqa: F401
     build_outline,
-    instrument_rows,
     instruments_page,
     resource_page,
 )

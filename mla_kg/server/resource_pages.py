@@ -15,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from mla_kg.citation import InstrumentFacts, bibtex, csl_json, official_link, oscola
-from mla_kg.graph.queries import load_queries
 from mla_kg.namespaces import STATE, compact
 from mla_kg.server import protocol
 from mla_kg.server.page_base import (
@@ -36,6 +35,7 @@ from mla_kg.server.page_base import (
     _protocol_error_page,
     _status,
     error_page,
+    instrument_rows,
     render,
     resource_iri,
 )
@@ -449,9 +449,3 @@ async def instruments_page(request: Request) -> Response:
     except ProtocolError as error:
         return _protocol_error_page(error)
     return render("instruments.html", instruments=instruments, page="instruments")
-
-
-async def instrument_rows(endpoint: Endpoint) -> list[dict[str, str]]:
-    """Return the rows of the named query ``list_instruments`` as plain values (for / too)."""
-    rows = await endpoint.select(load_queries()["list_instruments"].text)
-    return [{key: term.value for key, term in row.items()} for row in rows if "instrumentId" in row]
