@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mla_kg.compare import (
-    LEGEND,
-    Attestation,
-    Cell,
-    Claim,
-    Comparison,
-    FeatureRow,
-    Provision,
-)
+from mla_kg.compare import DEFAULT_INSTRUMENTS, LEGEND, Comparison
 from mla_kg.compare.render import DOWNLOADS, comparison_download
 from mla_kg.server.page_base import (
     _INSTRUMENT_ID,
@@ -37,87 +27,6 @@ DOWNLOAD_LABELS = {"csv": "CSV", "json": "JSON", "md": "Markdown", "html": "HTML
 # --------------------------------------------------------------------------------------------
 
 
-def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
-    """Rebuild a :class:`Comparison` from its JSON contract (``Comparison.to_dict()``).
-
-    The endpoint computes comparisons in a worker and sends the dictionary back; the page
-    rebuilds the objects so that it words cells, marks and notes exactly as the CLI does.
-    """
-
-    def provision(p: Mapping[str, Any]) -> Provision:
-        return Provision(
-            iri=p["iri"],
-            citation=p["citation"],
-            verification=p["verification"],
-            citation_recalled=bool(p.get("recalled")) and p["verification"] != "recalled",
-            state=p.get("state"),
-            sources=tuple(p.get("sources", ())),
-        )
-
-    features = []
-    for row in data["features"]:
-        cells = {}
-        for instrument, cell in row["cells"].items():
-            attestations: dict[str, dict[str, Any]] = {}
-            for entry in cell.get("evidence", []):
-                found = attestations.setdefault(
-                    entry["attestation"],
-                    {
-                        "kind": entry["kind"],
-                        "verification": entry["verification"],
-                        "pinpoint": entry.get("pinpoint") or "",
-                        "note": entry.get("note") or "",
-                        "sources": [],
-                    },
-                )
-                if entry.get("source"):
-                    found["sources"].append(entry["source"])
-            cells[instrument] = Cell(
-                feature=row["id"],
-                instrument=instrument,
-                provisions=[provision(p) for p in cell.get("provisions", [])],
-                attestations=[
-                    Attestation(
-                        iri=iri,
-                        kind=a["kind"],
-                        verification=a["verification"],
-                        sources=tuple(a["sources"]),
-                        pinpoint=a["pinpoint"],
-                        note=a["note"],
-                    )
-                    for iri, a in attestations.items()
-                ],
-                candidates=[provision(p) for p in cell.get("candidates", [])],
-                claims=[
-                    Claim(
-                        iri=c["iri"],
-                        statement=c["statement"],
-                        verification=c["verification"],
-                        sources=tuple(c.get("sources", ())),
-                        pinpoint=c.get("pinpoint") or "",
-                        check=c.get("check") or "",
-                        contradicts=tuple(c.get("contradicts", ())),
-                    )
-                    for c in cell.get("claims", [])
-                ],
-            )
-        features.append(
-            FeatureRow(
-                id=row["id"],
-                iri=row.get("iri", ""),
-                label=row["label"],
-                group=row["group"],
-                group_label=row.get("group_label") or row["group"],
-                marks=row.get("marks"),
-                polarity=row.get("polarity"),
-                cells=cells,
-            )
-        )
-    texts = {k: list(v) for k, v in data.get("official_texts", {}).items()}
-    ids = list(data["instruments"])
-    return Comparison(instruments=ids, features=features, official_texts=texts)
-
-
 async def compare_page(request: Request) -> Response:
     """Serve ``/compare?i=<id>&i=<id>[&group=<group>]``: the comparison matrix."""
     endpoint = _endpoint(request)
@@ -134,9 +43,7 @@ async def compare_page(request: Request) -> Response:
     try:
         instruments = await _instruments(endpoint)
         known = [i["id"] for i in instruments]
-        ids = list(dict.fromkeys(asked)) or [
-            i for i in ("eu-jp-mla", "eu-us-mla", "jp-us-mlat") if i in known
-        ]
+        ids = list(dict.fromkeys(asked)) or [i for i in DEFAULT_INSTRUMENTS if i in known]
         unknown = [i for i in ids if i not in known or not _INSTRUMENT_ID.match(i)]
         if unknown:
             return error_page(
@@ -147,7 +54,7 @@ async def compare_page(request: Request) -> Response:
                 "/compare?i=eu-jp-mla&i=eu-us-mla.",
                 instruments=instruments,
             )
-        comparison = comparison_from_dict(await endpoint.compare(ids))
+        comparison = await endpoint.compare(ids)
     except ProtocolError as error:
         return _protocol_error_page(error)
     all_groups = [(g, label) for g, label, _ in comparison.groups()]

@@ -21,7 +21,7 @@ from mla_kg.server.protocol import ProtocolError
 if TYPE_CHECKING:
     from mla_kg.server.endpoint import Endpoint
 
-from mla_kg.server.compare_page import compare_page, comparison_from_dict  # noqa: F401
+from mla_kg.server.compare_page import compare_page
 from mla_kg.server.page_base import (  # noqa: F401  # noqa: F401
     _ONTOLOGY,
     STATIC_DIR,
