@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,6 +16,7 @@ from mla_kg.server.page_base import (
     _instruments,
     _protocol_error_page,
     error_page,
+    local_href,
     render,
 )
 from mla_kg.server.protocol import ProtocolError
@@ -76,12 +78,19 @@ async def compare_page(request: Request) -> Response:
     if wanted:
         return _download(comparison, wanted)
     notes = comparison.notes()
-    numbers = {(row.id, cell.instrument): n for n, row, cell, _ in notes}
     names = {i["id"]: i for i in instruments}
+    columns = {
+        i: (names[i]["name"], f"{names[i]['title']} ({i})", f"/id/instrument/{i}")
+        if i in names
+        else (i, f"{i} ({i})", f"/id/instrument/{i}")
+        for i in comparison.instruments
+    }
+    # The compare package's one matrix markup, its links pointing at this server's pages.
+    matrix = Markup(comparison.html_matrix(local_href, _feature_href, columns))
     return render(
         "compare.html",
         comparison=comparison,
-        numbers=numbers,
+        matrix=matrix,
         notes=notes,
         legend=LEGEND,
         instruments=instruments,
@@ -92,6 +101,11 @@ async def compare_page(request: Request) -> Response:
         downloads=_download_links(ids, groups),
         page="compare",
     )
+
+
+def _feature_href(feature_id: str) -> str:
+    """Return the link of a matrix row: the feature's page."""
+    return f"/feature/{feature_id}"
 
 
 def _download_links(ids: list[str], groups: list[str]) -> list[tuple[str, str]]:

@@ -21,14 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from mla_kg.compare import (
     RECALLED_LEGEND,
     RECALLED_MARK,
-    Cell,
 )
 from mla_kg.graph import queries
 from mla_kg.graph.queries import check_iri
@@ -206,7 +204,6 @@ def _environment() -> jinja2.Environment:
         short_name=short_name,
         property_label=property_label,
         display=_display,
-        cell_html=cell_html,
         recalled_mark=RECALLED_MARK,
         recalled_legend=RECALLED_LEGEND,
     )
@@ -238,35 +235,6 @@ def _cut(endpoint: Endpoint, answers: Sequence[Sequence[Any]]) -> bool:
 def _endpoint(request: Request) -> Endpoint:
     """Return the endpoint the app serves."""
     return request.app.state.endpoint
-
-
-def _marked(text: str) -> Markup:
-    """Escape text and set every recalled mark in a span that explains it."""
-    dagger = Markup('<span class="dagger" title="{}">{}</span>').format(
-        RECALLED_LEGEND, RECALLED_MARK
-    )
-    return dagger.join(escape(part) for part in text.split(RECALLED_MARK))
-
-
-def cell_html(cell: Cell, note: int | None = None) -> Markup:
-    """Return a matrix cell as HTML: its text (as every renderer words it), citations linked.
-
-    The text is :meth:`Cell.text`; each ``;``-separated citation of a present cell links to
-    the provision whose citation it starts with (folded annex entries stay plain text).
-    """
-    text = cell.text(note)
-    if cell.status != "present" or not cell.provisions:
-        return _marked(text)
-    provisions = sorted(cell.pinpoints(), key=lambda p: -len(p.citation))
-    parts = []
-    for part in text.split("; "):
-        target = next((p for p in provisions if part.startswith(p.citation)), None)
-        href = local_href(target.iri) if target else None
-        if href:
-            parts.append(Markup('<a href="{}">{}</a>').format(href, _marked(part)))
-        else:
-            parts.append(_marked(part))
-    return Markup("; ").join(parts)
 
 
 async def instrument_rows(endpoint: Endpoint) -> list[dict[str, str]]:

@@ -29,7 +29,6 @@ from mla_kg.server.page_base import (  # noqa: F401  # noqa: F401
     _endpoint,
     _local_name,
     _protocol_error_page,
-    cell_html,
     instrument_rows,
     local_href,
     render,
