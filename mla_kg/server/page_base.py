@@ -61,7 +61,6 @@ _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*\Z")
 _INSTRUMENT_ID = re.compile(r"[a-z0-9][a-z0-9\-]*\Z")
 _ONTOLOGY = str(MLA)
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_SUBDIVISION_SEGMENTS = {"art": 0, "annex": 1, "unplaced": 2}
 # Properties shown first on a resource page, in this order; the rest follow by name.
 _LEADING_PROPERTIES = (
     _RDF_TYPE,

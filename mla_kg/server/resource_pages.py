@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from mla_kg.citation import InstrumentFacts, bibtex, csl_json, official_link, oscola
+from mla_kg.iris import sibling_key
 from mla_kg.namespaces import STATE, compact
 from mla_kg.server import protocol
 from mla_kg.server.page_base import (
@@ -24,7 +25,6 @@ from mla_kg.server.page_base import (
     _LEADING_PROPERTIES,
     _ONTOLOGY,
     _RDF_TYPE,
-    _SUBDIVISION_SEGMENTS,
     RESOURCE_TYPES,
     _cut,
     _endpoint,
@@ -101,10 +101,9 @@ def _feature_entry(row: Mapping[str, Term]) -> tuple[str, str, bool]:
     return feature, label, row["relation"].value.endswith("candidateFeature")
 
 
-def _outline_key(item: OutlineItem) -> tuple[int, float, str]:
-    """Order siblings as printed: articles, annexes, then unplaced provisions, by order."""
-    segment = item.iri[len(item.parent) + 1 :].split("/")[0]
-    return (_SUBDIVISION_SEGMENTS.get(segment, 3), item.order, item.iri)
+def _outline_key(item: OutlineItem) -> tuple[Any, ...]:
+    """Order siblings as printed, as the library's outline does (:func:`iris.sibling_key`)."""
+    return sibling_key(item.iri, item.parent, item.order)
 
 
 def build_outline(
