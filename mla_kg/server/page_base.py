@@ -250,14 +250,14 @@ async def _instruments(endpoint: Endpoint) -> list[dict[str, str]]:
     """Return the instruments of the graph: id, IRI, a short name and the title, by id."""
     found: dict[str, dict[str, str]] = {}
     for row in await instrument_rows(endpoint):
-        short, title, id = row.get("shortTitle"), row.get("title"), row["instrumentId"]
+        short, title, ident = row.get("shortTitle"), row.get("title"), row["instrumentId"]
         found.setdefault(
-            id,
+            ident,
             {
-                "id": id,
+                "id": ident,
                 "iri": row["instrument"],
-                "name": short or title or id,
-                "title": title or short or id,
+                "name": short or title or ident,
+                "title": title or short or ident,
             },
         )
     return list(found.values())
