@@ -79,10 +79,9 @@ async def compare_page(request: Request) -> Response:
         return _download(comparison, wanted)
     notes = comparison.notes()
     names = {i["id"]: i for i in instruments}
+    # Every id is known by now (an unknown one was answered 400 above).
     columns = {
         i: (names[i]["name"], f"{names[i]['title']} ({i})", f"/id/instrument/{i}")
-        if i in names
-        else (i, f"{i} ({i})", f"/id/instrument/{i}")
         for i in comparison.instruments
     }
     # The compare package's one matrix markup, its links pointing at this server's pages.
