@@ -67,4 +67,21 @@ def provision_key(iri: str) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-__all__ = ["local_name", "mla_name", "provision_key", "slug"]
+def sibling_key(iri: str, parent: str, order: float) -> tuple[Any, ...]:
+    """Return the sort key of a subdivision among its parent's parts, as the instrument prints them.
+
+    Articles, then annexes, then unplaced provisions (by the IRI segment under ``parent``), each
+    kind by its ``order``, then by :func:`provision_key`. The outline of the library and CLI
+    (:mod:`mla_kg.compare.outline`) and the server's instrument pages both sort with it.
+
+    >>> base = "https://w3id.org/mla-kg/id/instrument/eu-jp-mla"
+    >>> parts = [(base + "/annex/I", 1.0), (base + "/art/2", 2.0), (base + "/art/1", 1.0)]
+    >>> parts.sort(key=lambda part: sibling_key(part[0], base, part[1]))
+    >>> [iri[len(base) :] for iri, _ in parts]
+    ['/art/1', '/art/2', '/annex/I']
+    """
+    segment = iri[len(parent) + 1 :].split("/")[0] if iri.startswith(parent + "/") else ""
+    return (_SEGMENT_RANK.get(segment, 3), order, provision_key(iri))
+
+
+__all__ = ["local_name", "mla_name", "provision_key", "sibling_key", "slug"]

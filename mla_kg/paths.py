@@ -32,6 +32,8 @@ ONTOLOGY_DIR = ROOT / "ontology"
 DATA_DIR = ROOT / "data"
 QUERIES_DIR = ROOT / "queries"
 CHECKS_DIR = QUERIES_DIR / "checks"
+#: The server's page queries (not user-facing: ``mla-kg query`` lists ``QUERIES_DIR`` only).
+PAGE_QUERIES_DIR = PACKAGE_DIR / "server" / "queries"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 FEATURES_FILE = ONTOLOGY_DIR / "features.ttl"
 #: The curated research source (``research/<id>.yaml``); only in a checkout, not in the wheel.

@@ -19,11 +19,13 @@ from mla_kg import (
     queries,
 )
 from mla_kg.namespaces import INSTRUMENT, MLA, PREFIXES
-from mla_kg.paths import CHECKS_DIR, QUERIES_DIR
+from mla_kg.paths import CHECKS_DIR, PAGE_QUERIES_DIR, QUERIES_DIR
 
 NAMED = queries.load_queries()
 CHECKS = queries.load_checks()
 ALL = {**NAMED, **{f"checks/{query.name}": query for query in CHECKS}}
+# The server's page queries: read by the same loader, with the same header format.
+PAGES = queries.load_queries(PAGE_QUERIES_DIR)
 THREE = {"eu-jp-mla", "eu-us-mla", "jp-us-mlat"}
 
 # A query with one parameter of each scalar type, to test binding without a bundled query.
@@ -51,9 +53,9 @@ def test_there_are_named_queries() -> None:
     assert all(query.path.parent == QUERIES_DIR for query in NAMED.values())
 
 
-@pytest.mark.parametrize("name", sorted(ALL))
+@pytest.mark.parametrize("name", sorted(ALL) + [f"server/{name}" for name in sorted(PAGES)])
 def test_header_is_well_formed(name: str) -> None:
-    query = ALL[name]
+    query = ALL.get(name) or PAGES[name.removeprefix("server/")]
     assert query.summary, f"{query.path}: add '#+ summary: ...'"
     assert query.tags, f"{query.path}: add '#+ tags: [...]'"
     assert all(re.fullmatch(r"[a-z][a-z0-9-]*", tag) for tag in query.tags), query.tags
@@ -75,6 +77,14 @@ def test_query_parses_and_selects_its_parameters(name: str) -> None:
         selected = {str(var) for var in algebra["PV"]}
         for param in query.params:
             assert param.name in selected, f"{query.path}: SELECT ?{param.name} (it is bound)"
+
+
+def test_page_queries_are_not_user_queries_and_bind_iris() -> None:
+    assert len(PAGES) >= 5 and not set(PAGES) & set(NAMED)
+    for query in PAGES.values():
+        prepareQuery(query.text, initNs=PREFIXES)
+        # The pages bind single IRIs through the engine (Endpoint.select / graph).
+        assert all(p.type == "IRI" and not p.is_list for p in query.params), query.path
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS_DIR.glob("*.rq")) if CHECKS_DIR.is_dir() else [])

@@ -224,7 +224,7 @@ def served(installed: Installed) -> Iterator[str]:
 
 def test_plain_install_has_the_server_packages(installed: Installed) -> None:
     # No extras were installed: the server's packages came with the plain install.
-    script = "import starlette, uvicorn, jinja2, markupsafe, httpx; print('ok')"
+    script = "import starlette, uvicorn, jinja2, markupsafe, mimeparse, httpx; print('ok')"
     result = installed.run("python", "-c", script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"

@@ -47,7 +47,7 @@ def _named_graphs(values: list[str]) -> dict[str, Path]:
 
 
 #: The packages ``serve`` runs on (in the default install; the ``server`` extra re-installs them).
-SERVER_MODULES = ("uvicorn", "starlette", "jinja2", "markupsafe")
+SERVER_MODULES = ("uvicorn", "starlette", "jinja2", "markupsafe", "mimeparse")
 
 
 def _server_modules() -> tuple[Any, Any]:

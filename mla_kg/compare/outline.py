@@ -10,21 +10,11 @@ from typing import TYPE_CHECKING, Any
 from mla_kg.compare.cells import sort_number, term_text
 from mla_kg.compare.matrix import resolve_instruments
 from mla_kg.compare.render import md_escape
-from mla_kg.iris import mla_name, provision_key
+from mla_kg.iris import mla_name, sibling_key
 from mla_kg.verification import RECALLED_LEGEND, RECALLED_MARK
 
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
-
-
-_TYPE_RANK = {
-    "Article": 0,
-    "Paragraph": 0,
-    "Point": 0,
-    "Annex": 1,
-    "AnnexEntry": 1,
-    "UnplacedProvision": 2,
-}
 
 
 @dataclass
@@ -192,11 +182,8 @@ def outline(kg: GraphStore, instrument: str) -> Outline:
         parent = nodes.get(parents[key])
         (parent.children if parent is not None else top).append(node)
 
-    def sort_key(node: OutlineNode) -> tuple[Any, ...]:
-        return (_TYPE_RANK.get(node.type, 3), node.order, provision_key(node.iri))
-
     def finish(siblings: list[OutlineNode], recalled_above: bool) -> None:
-        siblings.sort(key=sort_key)
+        siblings.sort(key=lambda node: sibling_key(node.iri, parents[node.iri], node.order))
         for node in siblings:
             node.citation_recalled = recalled_above
             finish(node.children, recalled_above or node.verification == "recalled")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -110,8 +111,29 @@ class MatrixRendering:
         return "\n".join(lines) + "\n"
 
     def _html_context(self) -> dict[str, Any]:
-        """Return what the HTML templates show: the cells' colours, tooltips and texts."""
+        """Return what the HTML templates show: the table (``table.html``), legend and notes."""
+        return {
+            "table": self._table(),
+            "legend": LEGEND,
+            "notes": [(note_mark(n), text) for n, _, _, text in self.notes()],
+        }
+
+    def _table(
+        self,
+        link: Callable[[str], str | None] = str,
+        row_link: Callable[[str], str] | None = None,
+        columns: Mapping[str, tuple[str, str, str]] | None = None,
+        inline: bool = True,
+    ) -> dict[str, Any]:
+        """Return the context of ``table.html``: the cells' classes, colours, tooltips, texts.
+
+        :param link: where a provision's IRI links to (``None``: no link).
+        :param row_link: where a feature id links to (default: no link).
+        :param columns: per instrument id, its ``(name, tooltip, link)`` (default: the id).
+        :param inline: inline styles (for a file without a stylesheet) or classes only.
+        """
         numbers = self._note_numbers()
+        texts = getattr(self, "official_texts", {}) if columns is None else {}
         groups = []
         for _, group_label, rows in self.groups():
             shown = []
@@ -120,19 +142,45 @@ class MatrixRendering:
                 for instrument in self.instruments:
                     cell = row.cells[instrument]
                     text = cell.text(numbers.get((row.id, instrument)))
+                    classes = [cell.status] + ["is-recalled"] * cell.recalled
+                    pieces = [(part, link(to) if to else None) for part, to in linked(cell, text)]
                     cells.append(
-                        (_HTML_COLOURS[cell.status], _html_title(cell), linked(cell, text))
+                        {
+                            "classes": " ".join(classes + ["conflict"] * cell.conflict),
+                            "colour": _HTML_COLOURS[cell.status],
+                            "title": _html_title(cell),
+                            "pieces": pieces,
+                        }
                     )
-                shown.append((row.id, row.label, cells))
+                href = row_link(row.id) if row_link else None
+                shown.append({"id": row.id, "label": row.label, "href": href, "cells": cells})
             groups.append((group_label, shown))
+        heads = columns or {}
         return {
-            "instruments": self.instruments,
-            "official_texts": getattr(self, "official_texts", {}),
+            "inline": inline,
+            "columns": [
+                dict(zip(("name", "title", "href"), heads.get(i, (i, i, "")), strict=True))
+                | {"texts": texts.get(i, [])}
+                for i in self.instruments
+            ],
             "groups": groups,
-            "legend": LEGEND,
-            "notes": [(note_mark(n), text) for n, _, _, text in self.notes()],
             "mark": RECALLED_MARK,
+            "legend": RECALLED_LEGEND,
         }
+
+    def html_matrix(
+        self,
+        link: Callable[[str], str | None],
+        row_link: Callable[[str], str],
+        columns: Mapping[str, tuple[str, str, str]],
+    ) -> str:
+        """Return the bare matrix (``table.html``) for a page with a stylesheet (the server's).
+
+        :param link: where a provision's IRI links to (``None``: no link).
+        :param row_link: where a feature id links to.
+        :param columns: per instrument id, its ``(name, tooltip, link)``.
+        """
+        return _template("table.html").render(table=self._table(link, row_link, columns, False))
 
     def to_html_table(self) -> str:
         """Return the matrix as an HTML table with inline styles (for pages and notebooks)."""

@@ -29,6 +29,7 @@ from mla_kg.drafting import keys
 from mla_kg.drafting.contents import ContentItem, Contents, load_contents
 from mla_kg.drafting.description import RequestDescription, RequestDescriptionError
 from mla_kg.errors import UnknownState
+from mla_kg.graph.results import add_source
 from mla_kg.paths import ROOT
 from mla_kg.planning.checklist import request_checklist
 from mla_kg.planning.plans import BasisPlan, Offence
@@ -348,11 +349,7 @@ def _provisions(kg: GraphStore, instrument: str, paths: list[str]) -> dict[str, 
                 "pinpoint": str(row["pinpoint"]) if "pinpoint" in row else None,
             },
         )
-        source = row.get("source")
-        if source is not None:
-            key = str(source).rstrip("/").rsplit("/", 1)[-1]
-            if key not in entry["sources"]:
-                entry["sources"].append(key)
+        add_source(entry["sources"], row)
     return found
 
 

@@ -147,7 +147,7 @@ class QueryResult:
         return "\n".join(lines) + "\n"
 
 
-def add_source(sources: list[str], row: Mapping[str, Node]) -> None:
+def add_source(sources: list[str], row: Mapping[str, Node | str]) -> None:
     """Add the slug of a row's ``?source`` to a record's sources, once (rows repeat per source)."""
     if "source" in row and slug(row["source"]) not in sources:
         sources.append(slug(row["source"]))

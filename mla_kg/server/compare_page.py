@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mla_kg.compare import (
-    LEGEND,
-    Attestation,
-    Cell,
-    Claim,
-    Comparison,
-    FeatureRow,
-    Provision,
-)
+from mla_kg.compare import DEFAULT_INSTRUMENTS, LEGEND, Comparison
 from mla_kg.compare.render import DOWNLOADS, comparison_download
 from mla_kg.server.page_base import (
     _INSTRUMENT_ID,
@@ -25,6 +16,7 @@ from mla_kg.server.page_base import (
     _instruments,
     _protocol_error_page,
     error_page,
+    local_href,
     render,
 )
 from mla_kg.server.protocol import ProtocolError
@@ -35,87 +27,6 @@ DOWNLOAD_LABELS = {"csv": "CSV", "json": "JSON", "md": "Markdown", "html": "HTML
 # --------------------------------------------------------------------------------------------
 # The comparison page
 # --------------------------------------------------------------------------------------------
-
-
-def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
-    """Rebuild a :class:`Comparison` from its JSON contract (``Comparison.to_dict()``).
-
-    The endpoint computes comparisons in a worker and sends the dictionary back; the page
-    rebuilds the objects so that it words cells, marks and notes exactly as the CLI does.
-    """
-
-    def provision(p: Mapping[str, Any]) -> Provision:
-        return Provision(
-            iri=p["iri"],
-            citation=p["citation"],
-            verification=p["verification"],
-            citation_recalled=bool(p.get("recalled")) and p["verification"] != "recalled",
-            state=p.get("state"),
-            sources=tuple(p.get("sources", ())),
-        )
-
-    features = []
-    for row in data["features"]:
-        cells = {}
-        for instrument, cell in row["cells"].items():
-            attestations: dict[str, dict[str, Any]] = {}
-            for entry in cell.get("evidence", []):
-                found = attestations.setdefault(
-                    entry["attestation"],
-                    {
-                        "kind": entry["kind"],
-                        "verification": entry["verification"],
-                        "pinpoint": entry.get("pinpoint") or "",
-                        "note": entry.get("note") or "",
-                        "sources": [],
-                    },
-                )
-                if entry.get("source"):
-                    found["sources"].append(entry["source"])
-            cells[instrument] = Cell(
-                feature=row["id"],
-                instrument=instrument,
-                provisions=[provision(p) for p in cell.get("provisions", [])],
-                attestations=[
-                    Attestation(
-                        iri=iri,
-                        kind=a["kind"],
-                        verification=a["verification"],
-                        sources=tuple(a["sources"]),
-                        pinpoint=a["pinpoint"],
-                        note=a["note"],
-                    )
-                    for iri, a in attestations.items()
-                ],
-                candidates=[provision(p) for p in cell.get("candidates", [])],
-                claims=[
-                    Claim(
-                        iri=c["iri"],
-                        statement=c["statement"],
-                        verification=c["verification"],
-                        sources=tuple(c.get("sources", ())),
-                        pinpoint=c.get("pinpoint") or "",
-                        check=c.get("check") or "",
-                        contradicts=tuple(c.get("contradicts", ())),
-                    )
-                    for c in cell.get("claims", [])
-                ],
-            )
-        features.append(
-            FeatureRow(
-                id=row["id"],
-                iri=row.get("iri", ""),
-                label=row["label"],
-                group=row["group"],
-                group_label=row.get("group_label") or row["group"],
-                marks=row.get("marks"),
-                polarity=row.get("polarity"),
-                cells=cells,
-            )
-        )
-    texts = {k: list(v) for k, v in data.get("official_texts", {}).items()}
-    ids = list(data["instruments"])
-    return Comparison(instruments=ids, features=features, official_texts=texts)
 
 
 async def compare_page(request: Request) -> Response:
@@ -134,9 +45,7 @@ async def compare_page(request: Request) -> Response:
     try:
         instruments = await _instruments(endpoint)
         known = [i["id"] for i in instruments]
-        ids = list(dict.fromkeys(asked)) or [
-            i for i in ("eu-jp-mla", "eu-us-mla", "jp-us-mlat") if i in known
-        ]
+        ids = list(dict.fromkeys(asked)) or [i for i in DEFAULT_INSTRUMENTS if i in known]
         unknown = [i for i in ids if i not in known or not _INSTRUMENT_ID.match(i)]
         if unknown:
             return error_page(
@@ -147,7 +56,7 @@ async def compare_page(request: Request) -> Response:
                 "/compare?i=eu-jp-mla&i=eu-us-mla.",
                 instruments=instruments,
             )
-        comparison = comparison_from_dict(await endpoint.compare(ids))
+        comparison = await endpoint.compare(ids)
     except ProtocolError as error:
         return _protocol_error_page(error)
     all_groups = [(g, label) for g, label, _ in comparison.groups()]
@@ -169,12 +78,18 @@ async def compare_page(request: Request) -> Response:
     if wanted:
         return _download(comparison, wanted)
     notes = comparison.notes()
-    numbers = {(row.id, cell.instrument): n for n, row, cell, _ in notes}
     names = {i["id"]: i for i in instruments}
+    # Every id is known by now (an unknown one was answered 400 above).
+    columns = {
+        i: (names[i]["name"], f"{names[i]['title']} ({i})", f"/id/instrument/{i}")
+        for i in comparison.instruments
+    }
+    # The compare package's one matrix markup, its links pointing at this server's pages.
+    matrix = Markup(comparison.html_matrix(local_href, _feature_href, columns))
     return render(
         "compare.html",
         comparison=comparison,
-        numbers=numbers,
+        matrix=matrix,
         notes=notes,
         legend=LEGEND,
         instruments=instruments,
@@ -185,6 +100,11 @@ async def compare_page(request: Request) -> Response:
         downloads=_download_links(ids, groups),
         page="compare",
     )
+
+
+def _feature_href(feature_id: str) -> str:
+    """Return the link of a matrix row: the feature's page."""
+    return f"/feature/{feature_id}"
 
 
 def _download_links(ids: list[str], groups: list[str]) -> list[tuple[str, str]]:

@@ -82,7 +82,7 @@ class RowsJob:
 
 @dataclass(frozen=True)
 class CompareJob:
-    """A comparison matrix from the comparison layer (``mla_kg.compare``), as plain data."""
+    """A comparison matrix from the comparison layer (``mla_kg.compare``)."""
 
     instruments: tuple[str, ...]
 
@@ -102,7 +102,7 @@ class Answer:
     :ivar truncated_at: the row cap when the answer was cut there.
     :ivar truncation: why the answer was cut (row or byte cap), for the marker header.
     :ivar rows: for a :class:`RowsJob`, the rows of each query.
-    :ivar data: for a :class:`CompareJob`, the comparison in its JSON contract.
+    :ivar data: for a :class:`CompareJob`, the :class:`~mla_kg.compare.Comparison`.
     :ivar message: what went wrong, when ``status`` is an error.
     :ivar title: a short name of the problem.
     """
@@ -312,7 +312,8 @@ class Engine:
             raise ProtocolError(404, str(error), "Unknown instrument") from None
         except MlaKgError as error:
             raise ProtocolError(400, str(error)) from None
-        return Answer(data=comparison.to_dict(), count=len(comparison))
+        # The Comparison itself, pickled through the pipe: the page renders it as the CLI does.
+        return Answer(data=comparison, count=len(comparison))
 
 
 def job_summary(job: Job) -> str:

@@ -21,15 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from mla_kg.compare import (
     RECALLED_LEGEND,
     RECALLED_MARK,
-    Cell,
 )
+from mla_kg.graph import queries
 from mla_kg.graph.queries import check_iri
 from mla_kg.namespaces import BASE, MLA, compact
 from mla_kg.server import protocol
@@ -62,7 +61,6 @@ _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*\Z")
 _INSTRUMENT_ID = re.compile(r"[a-z0-9][a-z0-9\-]*\Z")
 _ONTOLOGY = str(MLA)
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_SUBDIVISION_SEGMENTS = {"art": 0, "annex": 1, "unplaced": 2}
 # Properties shown first on a resource page, in this order; the rest follow by name.
 _LEADING_PROPERTIES = (
     _RDF_TYPE,
@@ -205,7 +203,6 @@ def _environment() -> jinja2.Environment:
         short_name=short_name,
         property_label=property_label,
         display=_display,
-        cell_html=cell_html,
         recalled_mark=RECALLED_MARK,
         recalled_legend=RECALLED_LEGEND,
     )
@@ -239,47 +236,28 @@ def _endpoint(request: Request) -> Endpoint:
     return request.app.state.endpoint
 
 
-def _marked(text: str) -> Markup:
-    """Escape text and set every recalled mark in a span that explains it."""
-    dagger = Markup('<span class="dagger" title="{}">{}</span>').format(
-        RECALLED_LEGEND, RECALLED_MARK
-    )
-    return dagger.join(escape(part) for part in text.split(RECALLED_MARK))
+async def instrument_rows(endpoint: Endpoint) -> list[dict[str, str]]:
+    """Return the rows of the named query ``list_instruments`` as plain values.
 
-
-def cell_html(cell: Cell, note: int | None = None) -> Markup:
-    """Return a matrix cell as HTML: its text (as every renderer words it), citations linked.
-
-    The text is :meth:`Cell.text`; each ``;``-separated citation of a present cell links to
-    the provision whose citation it starts with (folded annex entries stay plain text).
+    The one instrument list of the library, the CLI (``mla-kg query list_instruments``) and the
+    pages (``/``, ``/id/instrument`` and the instrument choices of the forms).
     """
-    text = cell.text(note)
-    if cell.status != "present" or not cell.provisions:
-        return _marked(text)
-    provisions = sorted(cell.pinpoints(), key=lambda p: -len(p.citation))
-    parts = []
-    for part in text.split("; "):
-        target = next((p for p in provisions if part.startswith(p.citation)), None)
-        href = local_href(target.iri) if target else None
-        if href:
-            parts.append(Markup('<a href="{}">{}</a>').format(href, _marked(part)))
-        else:
-            parts.append(_marked(part))
-    return Markup("; ").join(parts)
+    rows = await endpoint.select(queries.get("list_instruments").text)
+    return [{key: term.value for key, term in row.items()} for row in rows if "instrumentId" in row]
 
 
 async def _instruments(endpoint: Endpoint) -> list[dict[str, str]]:
-    """Return the instruments of the graph: id, IRI and a short name."""
-    rows = await endpoint.select(endpoint.named_query("instrument_list"))
+    """Return the instruments of the graph: id, IRI, a short name and the title, by id."""
     found: dict[str, dict[str, str]] = {}
-    for row in rows:
+    for row in await instrument_rows(endpoint):
+        short, title, ident = row.get("shortTitle"), row.get("title"), row["instrumentId"]
         found.setdefault(
-            row["id"].value,
+            ident,
             {
-                "id": row["id"].value,
-                "iri": row["instrument"].value,
-                "name": (row.get("shortTitle") or row.get("title") or row["id"]).value,
-                "title": (row.get("title") or row.get("shortTitle") or row["id"]).value,
+                "id": ident,
+                "iri": row["instrument"],
+                "name": short or title or ident,
+                "title": title or short or ident,
             },
         )
     return list(found.values())

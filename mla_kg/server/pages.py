@@ -21,7 +21,7 @@ from mla_kg.server.protocol import ProtocolError
 if TYPE_CHECKING:
     from mla_kg.server.endpoint import Endpoint
 
-from mla_kg.server.compare_page import compare_page, comparison_from_dict  # noqa: F401
+from mla_kg.server.compare_page import compare_page
 from mla_kg.server.page_base import (  # noqa: F401  # noqa: F401
     _ONTOLOGY,
     STATIC_DIR,
@@ -29,7 +29,7 @@ from mla_kg.server.page_base import (  # noqa: F401  # noqa: F401
     _endpoint,
     _local_name,
     _protocol_error_page,
-    cell_html,
+    instrument_rows,
     local_href,
     render,
     resource_iri,
@@ -37,7 +37,6 @@ from mla_kg.server.page_base import (  # noqa: F401  # noqa: F401
 )
 from mla_kg.server.resource_pages import (  # noqa: F401
     build_outline,
-    instrument_rows,
     instruments_page,
     resource_page,
 )

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from mla_kg.citation import InstrumentFacts, bibtex, csl_json, official_link, oscola
-from mla_kg.graph.queries import load_queries
+from mla_kg.iris import sibling_key
 from mla_kg.namespaces import STATE, compact
 from mla_kg.server import protocol
 from mla_kg.server.page_base import (
@@ -25,7 +25,6 @@ from mla_kg.server.page_base import (
     _LEADING_PROPERTIES,
     _ONTOLOGY,
     _RDF_TYPE,
-    _SUBDIVISION_SEGMENTS,
     RESOURCE_TYPES,
     _cut,
     _endpoint,
@@ -36,6 +35,7 @@ from mla_kg.server.page_base import (
     _protocol_error_page,
     _status,
     error_page,
+    instrument_rows,
     render,
     resource_iri,
 )
@@ -101,10 +101,9 @@ def _feature_entry(row: Mapping[str, Term]) -> tuple[str, str, bool]:
     return feature, label, row["relation"].value.endswith("candidateFeature")
 
 
-def _outline_key(item: OutlineItem) -> tuple[int, float, str]:
-    """Order siblings as printed: articles, annexes, then unplaced provisions, by order."""
-    segment = item.iri[len(item.parent) + 1 :].split("/")[0]
-    return (_SUBDIVISION_SEGMENTS.get(segment, 3), item.order, item.iri)
+def _outline_key(item: OutlineItem) -> tuple[Any, ...]:
+    """Order siblings as printed, as the library's outline does (:func:`iris.sibling_key`)."""
+    return sibling_key(item.iri, item.parent, item.order)
 
 
 def build_outline(
@@ -449,9 +448,3 @@ async def instruments_page(request: Request) -> Response:
     except ProtocolError as error:
         return _protocol_error_page(error)
     return render("instruments.html", instruments=instruments, page="instruments")
-
-
-async def instrument_rows(endpoint: Endpoint) -> list[dict[str, str]]:
-    """Return the rows of the named query ``list_instruments`` as plain values (for / too)."""
-    rows = await endpoint.select(load_queries()["list_instruments"].text)
-    return [{key: term.value for key, term in row.items()} for row in rows if "instrumentId" in row]

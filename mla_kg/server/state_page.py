@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from mla_kg.iris import slug
+from mla_kg.graph.results import add_source
 from mla_kg.server.labels import words
 from mla_kg.server.page_base import _ONTOLOGY, _local_name, _status
 from mla_kg.server.protocol import ProtocolError
@@ -71,9 +71,8 @@ def bindings(code: str, rows: Sequence[Mapping[str, Term]]) -> list[Binding]:
                     verification=_status(row.get("verification")),
                 ),
             )
-            source = slug(row["source"].value) if "source" in row else ""
-            if source and source not in record.sources:
-                record.sources.append(source)
+            if "source" in row:  # rows repeat per source: each source key once
+                add_source(record.sources, {"source": row["source"].value})
         if records:
             out.extend(records.values())
         elif first["party"].value == "yes":

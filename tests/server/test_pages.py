@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import pickle
 import re
 import socket
 import subprocess
@@ -424,14 +425,13 @@ def test_ontology_page_lists_classes_properties_and_features(
     assert turtle.headers["content-type"].startswith("text/turtle")
 
 
-# --- the comparison sent by the worker, rebuilt on the page ----------------------------------
+# --- the comparison sent by the worker: the domain's object itself, pickled through the pipe ---
 
 
-def test_comparison_from_dict_round_trips(kg: KnowledgeGraph) -> None:
-    from mla_kg.server.pages import comparison_from_dict
+def test_comparison_crosses_the_worker_pipe_unchanged(kg: KnowledgeGraph) -> None:
+    from multiprocessing.reduction import ForkingPickler
 
     original = kg.compare(["eu-jp-mla", "eu-us-mla", "jp-us-mlat"])
-    rebuilt = comparison_from_dict(original.to_dict())
-    assert rebuilt.to_dict() == original.to_dict()
-    assert rebuilt.to_markdown() == original.to_markdown()  # same wording, marks and notes
-    assert rebuilt.notes() and len(rebuilt.notes()) == len(original.notes())
+    received = pickle.loads(ForkingPickler.dumps(original))
+    assert received == original  # every field, official texts and provision details included
+    assert received.to_html() == original.to_html() and received.notes()

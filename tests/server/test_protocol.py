@@ -13,6 +13,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 from mla_kg import KnowledgeGraph
+from mla_kg.server.protocol import (
+    GRAPH_TYPES,
+    HTML,
+    JSON_LD,
+    JSON_RESULTS,
+    SELECT_TYPES,
+    XML_RESULTS,
+    negotiate,
+)
 
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 VOID = "http://rdfs.org/ns/void#"
@@ -99,6 +108,33 @@ def test_select_default_format_is_json(server):
 def test_select_honours_quality_values(server):
     response = ask(server, INSTRUMENTS, "application/sparql-results+json;q=0.2, text/csv")
     assert response.headers["content-type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(
+    ("accept", "offers", "chosen"),
+    [
+        (None, SELECT_TYPES, JSON_RESULTS),  # no Accept: the server's first choice
+        ("text/csv;q=0.5, application/sparql-results+xml", SELECT_TYPES, XML_RESULTS),
+        ("text/*;q=0.3, */*;q=0.9", SELECT_TYPES, JSON_RESULTS),  # */* for the others
+        ("text/*, */*;q=0.1", SELECT_TYPES, "text/csv"),  # the most specific range counts
+        ("TEXT/CSV", SELECT_TYPES, "text/csv"),  # media types are case-insensitive
+        ("application/json", GRAPH_TYPES, JSON_LD),  # a common name of the format
+        # A type the client names itself outranks a common name that covers it too.
+        (
+            f"application/json;q=0.9, {JSON_RESULTS};q=0.1, {XML_RESULTS};q=0.5",
+            SELECT_TYPES,
+            XML_RESULTS,
+        ),
+        ("text/html;q=-1, text/turtle;q=0.5", (HTML, *GRAPH_TYPES), "text/turtle"),
+        ("*/*;q=abc", SELECT_TYPES, None),  # a malformed q excludes, never prefers
+        ("*/*;q=0", SELECT_TYPES, None),
+        ("garbage, text/csv", SELECT_TYPES, "text/csv"),  # an unreadable range is skipped
+        ('text/csv;x="a,b;c"', SELECT_TYPES, "text/csv"),  # a broken parameter: still CSV
+        ("*", GRAPH_TYPES, "text/turtle"),  # a bare * (Java clients) means */*
+    ],
+)
+def test_negotiation(accept, offers, chosen):
+    assert negotiate(accept, offers) == chosen
 
 
 @pytest.mark.parametrize(
