@@ -198,7 +198,8 @@ def test_provision_and_absence_together_are_present_and_flagged(synthetic: Compa
     assert cell.status == "present"
     assert cell.conflict
     note = next(text for _, _, c, text in synthetic.notes() if c is cell)
-    assert "Art 2" in note and "absence: seed p. 3 (scholarly)" in note
+    # The seed is named by its authors and year (its key, seed, is in the legend's Sources).
+    assert "Art 2" in note and "absence: Weyembergh & Wieczorek 2020 p. 3 (scholarly)" in note
 
 
 def test_contradicting_claim_is_shown_with_the_fact(synthetic: Comparison) -> None:
@@ -219,8 +220,10 @@ def test_reports_without_notes_flag_conflicts_in_place(synthetic_kg: KnowledgeGr
     assert "[n]" not in text, "a difference has no notes to point to"
     profile = synthetic_kg.model_profile("test-synthetic").to_text()
     # Deadlines: a recalled absence that a commentary claim contradicts.
-    assert f"absent{RECALLED_MARK} (seed) [conflict]" in profile
+    assert f"absent{RECALLED_MARK} (Weyembergh & Wieczorek 2020) [conflict]" in profile
     assert REPORT_LEGEND[-1] in profile
+    assert "source Weyembergh & Wieczorek 2020: Norm diffusion" in profile
+    assert profile.rstrip().endswith("key seed") or "; key seed\n" in profile
 
 
 def test_nothing_recorded_is_unknown(synthetic: Comparison) -> None:

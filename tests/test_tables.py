@@ -111,7 +111,33 @@ def test_every_mark_a_comparison_uses_is_in_its_legend(kg: KnowledgeGraph) -> No
     assert not re.search(r"\] \[\d+\]", table), "a note written like an editorial paragraph"
     if "unplaced provision" in table:
         assert "unplaced provision N" in legend
-    assert "(s" in table and "key of a source" in legend
+    if "(approx.)" in table:
+        assert "para 2 (approx.)" in legend
+    assert "the source, by a short name" in legend
+    # Sources are named, never by a bare key: each name in a cell has its line under Sources,
+    # with the key spelled as the research sheet spells it.
+    sources = legend[legend.index("**Sources**") :]
+    for source in comparison.sources.values():
+        assert f"- {source.name}: " in sources
+        assert f"key {source.key}" in sources
+    named = {source.name for source in comparison.sources.values()}
+    for cell in re.findall(r"(?:absent|present)†? \(([^)]*)\)", table):
+        for name in cell.split(", "):
+            assert name in named, f"{name!r} is not a source named under Sources"
+    assert not re.search(r"\((?:s\d+|s-\w+|seed|research-[\w-]+)[,)]", table), table
+
+
+def test_a_source_key_has_one_spelling(kg: KnowledgeGraph) -> None:
+    # The Dutch record of the EU-US Agreement is s_nl of the eu-us-mla sheet: never s-nl or
+    # eu-us-mla-s-nl outside its IRI.
+    comparison = kg.compare(["eu-jp-mla", "eu-us-mla", "jp-us-mlat"])
+    record = comparison.sources["https://w3id.org/mla-kg/id/source/eu-us-mla-s-nl"]
+    assert (record.key, record.sheet, record.name) == ("s_nl", "eu-us-mla", "wetten.overheid.nl")
+    for text in (comparison.to_markdown(), comparison.to_latex(), comparison.to_csv()):
+        assert " s-nl" not in text and "(s-nl" not in text
+        assert "eu-us-mla-s-nl" not in text
+    assert "key s\\_nl (eu-us-mla sheet)" in comparison.to_latex()
+    assert "key s_nl (eu-us-mla sheet)" in comparison.to_markdown()
 
 
 class _Links(HTMLParser):

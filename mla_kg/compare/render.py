@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mla_kg.compare.cells import (
     LEGEND,
@@ -17,8 +17,7 @@ from mla_kg.compare.cells import (
 )
 from mla_kg.verification import RECALLED_LEGEND, RECALLED_MARK
 
-if TYPE_CHECKING:
-    pass
+from mla_kg.compare.sources import LegendEntry, Source, distinct, legend_entries, unknown_source
 
 
 class MatrixRendering:
@@ -30,6 +29,30 @@ class MatrixRendering:
 
     instruments: list[str]
     features: list[FeatureRow]
+    sources: dict[str, Source]
+
+    def cited(self) -> dict[str, Source]:
+        """Return the sources the rows' cells name, by IRI, in the order of their names.
+
+        Computed from the rows shown, so a comparison cut to some groups lists only their
+        sources; two documents of one table that share a name are told apart.
+        """
+        used = {
+            source
+            for row in self.features
+            for instrument in self.instruments
+            for source in row.cells[instrument].cited_sources()
+        }
+        return distinct({iri: self.sources.get(iri) or unknown_source(iri) for iri in used})
+
+    @property
+    def source_names(self) -> dict[str, str]:
+        """Return the name a cell shows for each cited source, by IRI."""
+        return {iri: source.name for iri, source in self.cited().items()}
+
+    def source_legend(self) -> list[LegendEntry]:
+        """Return the legend's sources: each document once, with its kind, address and keys."""
+        return legend_entries(self.cited())
 
     def groups(self) -> list[tuple[str, str, list[FeatureRow]]]:
         """Return the rows by group (Comparison defines it)."""
@@ -46,8 +69,11 @@ class MatrixRendering:
     def to_csv(self) -> str:
         """Return one CSV row per feature and instrument, citations marked ``†`` when recalled.
 
-        The ``legend`` column explains the mark on every row that shows it.
+        The ``legend`` column explains the mark on every row that shows it; ``sources`` gives
+        each source the row names (in ``evidence``) with its key in the research and address.
         """
+        sources = self.cited()
+        names = {iri: source.name for iri, source in sources.items()}
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(
@@ -64,6 +90,7 @@ class MatrixRendering:
                 "conflict",
                 "limited_to",
                 "legend",
+                "sources",
             ]
         )
         for row in self.features:
@@ -77,7 +104,7 @@ class MatrixRendering:
                     cell.status,
                     provisions_text(cell.pinpoints()),
                     "; ".join(f"{p.citation}: {p.verification}" for p in cell.pinpoints()),
-                    "; ".join(evidence_text(a, instrument) for a in cell.attestations),
+                    "; ".join(evidence_text(a, instrument, names) for a in cell.attestations),
                     "yes" if cell.recalled else "no",
                     "yes" if cell.conflict else "no",
                     " ".join(cell.limited_to),
@@ -85,12 +112,14 @@ class MatrixRendering:
                 # A CSV has no place for a legend below the table that every reader keeps, so
                 # each row that shows the mark explains it itself.
                 marked = any(RECALLED_MARK in value for value in values)
-                writer.writerow([*values, RECALLED_LEGEND if marked else ""])
+                cited = [sources[s] for s in sorted(cell.cited_sources())]
+                named = "; ".join(f"{s.name} = {s.lookup} <{s.url}>" for s in cited)
+                writer.writerow([*values, RECALLED_LEGEND if marked else "", named])
         return buffer.getvalue()
 
     def to_markdown(self) -> str:
         """Return the comparison as Markdown: one table per group, then legend and notes."""
-        numbers = self._note_numbers()
+        numbers, names = self._note_numbers(), self.source_names
         lines: list[str] = []
         for _, group_label, rows in self.groups():
             lines += [f"### {group_label}", ""]
@@ -98,11 +127,15 @@ class MatrixRendering:
             lines.append("|---" * (len(self.instruments) + 1) + "|")
             for row in rows:
                 cells = [
-                    md_escape(row.cells[i].text(numbers.get((row.id, i)))) for i in self.instruments
+                    md_escape(row.cells[i].text(numbers.get((row.id, i)), names))
+                    for i in self.instruments
                 ]
                 lines.append(f"| {md_escape(row.label)} | " + " | ".join(cells) + " |")
             lines.append("")
         lines += ["**Legend**", ""] + [f"- {md_escape(entry)}" for entry in LEGEND]
+        sources = self.source_legend()
+        if sources:
+            lines += ["", "**Sources**", ""] + [f"- {md_escape(e.text())}" for e in sources]
         notes = self.notes()
         if notes:
             lines += ["", "**Notes**", ""]
@@ -111,7 +144,7 @@ class MatrixRendering:
 
     def _html_context(self) -> dict[str, Any]:
         """Return what the HTML templates show: the cells' colours, tooltips and texts."""
-        numbers = self._note_numbers()
+        numbers, names = self._note_numbers(), self.source_names
         groups = []
         for _, group_label, rows in self.groups():
             shown = []
@@ -119,9 +152,9 @@ class MatrixRendering:
                 cells = []
                 for instrument in self.instruments:
                     cell = row.cells[instrument]
-                    text = cell.text(numbers.get((row.id, instrument)))
+                    text = cell.text(numbers.get((row.id, instrument)), names)
                     cells.append(
-                        (_HTML_COLOURS[cell.status], _html_title(cell), linked(cell, text))
+                        (_HTML_COLOURS[cell.status], _html_title(cell, names), linked(cell, text))
                     )
                 shown.append((row.id, row.label, cells))
             groups.append((group_label, shown))
@@ -130,6 +163,7 @@ class MatrixRendering:
             "official_texts": getattr(self, "official_texts", {}),
             "groups": groups,
             "legend": LEGEND,
+            "sources": self.source_legend(),
             "notes": [(note_mark(n), text) for n, _, _, text in self.notes()],
             "mark": RECALLED_MARK,
         }
@@ -149,7 +183,7 @@ class MatrixRendering:
 
     def to_latex(self) -> str:
         r"""Return the matrix as a LaTeX ``longtable`` (needs ``\usepackage{longtable}``)."""
-        numbers = self._note_numbers()
+        numbers, names = self._note_numbers(), self.source_names
         columns = "p{5cm}" + "p{3.2cm}" * len(self.instruments)
         lines = [
             "% Requires \\usepackage{longtable}",
@@ -166,7 +200,7 @@ class MatrixRendering:
             )
             for row in rows:
                 cells = [
-                    tex_escape(row.cells[i].text(numbers.get((row.id, i))))
+                    tex_escape(row.cells[i].text(numbers.get((row.id, i)), names))
                     for i in self.instruments
                 ]
                 lines.append(tex_escape(row.label) + " & " + " & ".join(cells) + " \\\\")
@@ -175,6 +209,12 @@ class MatrixRendering:
         lines.append("\\begin{itemize}")
         lines += [f"\\item {tex_escape(entry)}" for entry in LEGEND]
         lines.append("\\end{itemize}")
+        sources = self.source_legend()
+        if sources:
+            lines.append("\\paragraph{Sources}")
+            lines.append("\\begin{itemize}")
+            lines += [f"\\item {tex_escape(entry.text())}" for entry in sources]
+            lines.append("\\end{itemize}")
         notes = self.notes()
         if notes:
             lines.append("\\begin{itemize}")
@@ -197,7 +237,7 @@ class MatrixRendering:
 
         from mla_kg.compare.render_rich import matrix_table
 
-        numbers = self._note_numbers()
+        numbers, names = self._note_numbers(), self.source_names
         groups = [
             (
                 group_label,
@@ -205,7 +245,7 @@ class MatrixRendering:
                     (
                         row.label,
                         [
-                            (cell.status, cell.text(numbers.get((row.id, instrument))))
+                            (cell.status, cell.text(numbers.get((row.id, instrument)), names))
                             for instrument in self.instruments
                             for cell in (row.cells[instrument],)
                         ],
@@ -219,6 +259,10 @@ class MatrixRendering:
         parts: list[Any] = [matrix_table(self.instruments, groups, available)]
         parts.append(Text("Legend:", style="bold"))
         parts += [Text(f"  {entry}") for entry in LEGEND]
+        sources = self.source_legend()
+        if sources:
+            parts.append(Text("Sources:", style="bold"))
+            parts += [Text(f"  {entry.text()}") for entry in sources]
         notes = self.notes()
         if notes:
             parts.append(Text("Notes:", style="bold"))
@@ -327,10 +371,10 @@ def _template(name: str) -> Any:
     return environment.get_template(name)
 
 
-def _html_title(cell: Cell) -> str:
+def _html_title(cell: Cell, names: dict[str, str]) -> str:
     """Return the tooltip of an HTML cell: each fact with its verification status."""
     facts = [f"{p.citation}: {p.verification}" for p in cell.provisions]
-    facts += [evidence_text(a, cell.instrument) for a in cell.attestations]
+    facts += [evidence_text(a, cell.instrument, names) for a in cell.attestations]
     return "\n".join(facts) or "not annotated"
 
 
