@@ -222,8 +222,11 @@ def test_reports_without_notes_flag_conflicts_in_place(synthetic_kg: KnowledgeGr
     # Deadlines: a recalled absence that a commentary claim contradicts.
     assert f"absent{RECALLED_MARK} (Weyembergh & Wieczorek 2020) [conflict]" in profile
     assert REPORT_LEGEND[-1] in profile
-    assert "source Weyembergh & Wieczorek 2020: Norm diffusion" in profile
-    assert profile.rstrip().endswith("key seed") or "; key seed\n" in profile
+    # The legend's Sources name the seed once, with its citation, address and key.
+    sources = profile[profile.index("\nSources:\n") :]
+    assert sources.count("Weyembergh & Wieczorek 2020:") == 1
+    assert "New Journal of European Criminal Law 11(4) (2020) 439-466" in sources
+    assert "key seed (every fact sheet)" in sources
 
 
 def test_nothing_recorded_is_unknown(synthetic: Comparison) -> None:
@@ -338,13 +341,14 @@ CONTRACT_KEYS = {
     "evidence": {"source", "pinpoint"},
 }
 EXTRA_KEYS = {
-    "top": {"legend", "official_texts"},
+    "top": {"legend", "official_texts", "sources"},
     "feature": {"group_label", "marks", "polarity", "iri"},
     "cell": {"recalled", "conflict", "limited_to", "candidates", "claims"},
     "provision": {"recalled", "state", "sources"},
     "evidence": {"kind", "verification", "recalled", "attestation", "note"},
 }
 CLAIM_KEYS = {"iri", "statement", "verification", "sources", "pinpoint", "check", "contradicts"}
+SOURCE_KEYS = {"name", "short_name", "key", "sheet", "title", "url", "urls", "kind", "citation"}
 
 
 def _keys(kind: str, value: object) -> dict[str, object]:
@@ -414,6 +418,23 @@ def validate_comparison_json(data: object, instruments: list[str]) -> None:
                 assert not cell["provisions"] and kinds == {"absence"}
             else:
                 assert not cell["provisions"] and not cell["evidence"]
+    # Every source a cell cites is described once, under its IRI, with the name tables show.
+    cited = {
+        source
+        for feature in top["features"]
+        for cell in feature["cells"].values()
+        for source in [e["source"] for e in cell["evidence"]]
+        + [s for c in cell["claims"] for s in c["sources"]]
+    }
+    sources = top["sources"]
+    assert isinstance(sources, dict) and set(sources) == cited
+    for source in sources.values():
+        assert isinstance(source, dict) and set(source) == SOURCE_KEYS
+        assert source["name"] and source["key"] and source["kind"]
+    names = [source["name"] for source in sources.values()]
+    urls = {source["name"]: source["urls"] for source in sources.values()}
+    assert all(urls[s["name"]] == s["urls"] for s in sources.values()), "one name, one document"
+    assert len(set(names)) == len(urls)
 
 
 def test_json_follows_the_contract(three: Comparison) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from mla_kg.compare.cells import REPORT_LEGEND, Cell, FeatureRow
 from mla_kg.compare.matrix import compare
 from mla_kg.compare.render import md_escape
-from mla_kg.compare.sources import Source
+from mla_kg.compare.sources import Source, legend_entries
 
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
@@ -90,10 +90,9 @@ class InstrumentDiff:
     entries: list[DiffEntry]
     sources: dict[str, Source] = field(default_factory=dict)
 
-    def legend(self) -> list[str]:
-        """Return the legend: what the marks mean, then each source named in the cells."""
-        named = [f"source {source.legend_line()}" for source in self.sources.values()]
-        return [*REPORT_LEGEND, *named]
+    def source_lines(self) -> list[str]:
+        """Return the legend's sources: each document the cells name, with its key and address."""
+        return [entry.text() for entry in legend_entries(self.sources)]
 
     def _category(self, name: str) -> list[DiffEntry]:
         return [entry for entry in self.entries if entry.category == name]
@@ -163,7 +162,9 @@ class InstrumentDiff:
             for entry in entries:
                 lines.append("| " + " | ".join(md_escape(t) for t in self._cells(entry)) + " |")
             lines.append("")
-        lines += ["**Legend**", ""] + [f"- {md_escape(entry)}" for entry in self.legend()]
+        lines += ["**Legend**", ""] + [f"- {md_escape(entry)}" for entry in REPORT_LEGEND]
+        if self.sources:
+            lines += ["", "**Sources**", ""] + [f"- {md_escape(e)}" for e in self.source_lines()]
         return "\n".join(lines) + "\n"
 
     def to_rich(self) -> Any:
@@ -182,7 +183,10 @@ class InstrumentDiff:
                 table.add_row(*(Text(t) for t in self._cells(entry)))
             parts.append(table)
         parts.append(Text("Legend:", style="bold"))
-        parts += [Text(f"  {entry}") for entry in self.legend()]
+        parts += [Text(f"  {entry}") for entry in REPORT_LEGEND]
+        if self.sources:
+            parts.append(Text("Sources:", style="bold"))
+            parts += [Text(f"  {entry}") for entry in self.source_lines()]
         return Group(*parts)
 
 
@@ -210,4 +214,4 @@ def diff(
     comparison = compare(kg, [a, b], features=features, groups=groups)
     first, second = comparison.instruments if len(comparison.instruments) == 2 else (a, a)
     entries = [DiffEntry(row, row.cells[first], row.cells[second]) for row in comparison]
-    return InstrumentDiff(first, second, entries, sources=comparison.sources)
+    return InstrumentDiff(first, second, entries, sources=comparison.cited())

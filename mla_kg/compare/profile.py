@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mla_kg.compare.cells import REPORT_LEGEND, Cell
 from mla_kg.compare.matrix import compare
-from mla_kg.compare.sources import Source
+from mla_kg.compare.sources import Source, distinct, legend_entries
 
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
@@ -65,7 +65,7 @@ class ModelProfile:
     :ivar instrument: the instrument id.
     :ivar markers: present features that mark a model.
     :ivar absent_markers: marked features the instrument verifiably lacks (context, not scored).
-    :ivar sources: the cited sources by IRI, with the short names the text shows.
+    :ivar sources: the sources the markers' cells cite, by IRI, with the names the text shows.
     """
 
     instrument: str
@@ -135,7 +135,9 @@ class ModelProfile:
                 f"  {m.label} ({m.model}): {m.cell.text(0, names)}" for m in self.absent_markers
             ]
         lines += ["", *REPORT_LEGEND]
-        lines += [f"source {source.legend_line()}" for source in self.sources.values()]
+        entries = legend_entries(self.sources)
+        if entries:
+            lines += ["", "Sources:", *(f"  {entry.text()}" for entry in entries)]
         return "\n".join(lines) + "\n"
 
 
@@ -169,4 +171,6 @@ def model_profile(kg: GraphStore, instrument: str) -> ModelProfile:
             markers.append(marker)
         elif cell.status == "absent":
             absent.append(marker)
-    return ModelProfile(instrument_id, markers, absent, sources=comparison.sources)
+    cited = {s for marker in [*markers, *absent] for s in marker.cell.cited_sources()}
+    sources = distinct({iri: comparison.sources[iri] for iri in cited if iri in comparison.sources})
+    return ModelProfile(instrument_id, markers, absent, sources=sources)

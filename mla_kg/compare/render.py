@@ -15,9 +15,8 @@ from mla_kg.compare.cells import (
     note_mark,
     provisions_text,
 )
-from mla_kg.verification import RECALLED_LEGEND, RECALLED_MARK
-
 from mla_kg.compare.sources import LegendEntry, Source, distinct, legend_entries, unknown_source
+from mla_kg.verification import RECALLED_LEGEND, RECALLED_MARK
 
 
 class MatrixRendering:

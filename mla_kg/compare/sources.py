@@ -126,12 +126,17 @@ class LegendEntry:
         """Return the kind of source in words."""
         return "the project's research" if self.first.kind == "research-record" else self.first.kind
 
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Return where the document can be read (a research record's sheet is in the keys)."""
+        return () if self.first.kind == "research-record" else self.first.urls
+
     def text(self) -> str:
         """Return the entry as a line of text: name, kind, citation, addresses and keys."""
         parts = [self.kind] if self.kind else []
         if self.first.citation:
             parts.append(self.first.citation)
-        parts += list(self.first.urls)
+        parts += list(self.addresses)
         parts.append(self.keys)
         return f"{self.name}: " + "; ".join(parts)
 

@@ -19,6 +19,7 @@ from mla_kg.compare import (
     Provision,
 )
 from mla_kg.compare.render import DOWNLOADS, comparison_download
+from mla_kg.compare.sources import Source
 from mla_kg.server.page_base import (
     _INSTRUMENT_ID,
     _endpoint,
@@ -115,7 +116,8 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
         )
     texts = {k: list(v) for k, v in data.get("official_texts", {}).items()}
     ids = list(data["instruments"])
-    return Comparison(instruments=ids, features=features, official_texts=texts)
+    sources = {iri: Source.from_dict(iri, s) for iri, s in data.get("sources", {}).items()}
+    return Comparison(instruments=ids, features=features, official_texts=texts, sources=sources)
 
 
 async def compare_page(request: Request) -> Response:
@@ -165,6 +167,7 @@ async def compare_page(request: Request) -> Response:
             instruments=comparison.instruments,
             features=[row for row in comparison.features if row.group in groups],
             official_texts=comparison.official_texts,
+            sources=comparison.sources,
         )
     if wanted:
         return _download(comparison, wanted)
@@ -177,6 +180,8 @@ async def compare_page(request: Request) -> Response:
         numbers=numbers,
         notes=notes,
         legend=LEGEND,
+        source_names=comparison.source_names,
+        sources=comparison.source_legend(),
         instruments=instruments,
         names=names,
         selected=ids,

@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -247,13 +247,16 @@ def _marked(text: str) -> Markup:
     return dagger.join(escape(part) for part in text.split(RECALLED_MARK))
 
 
-def cell_html(cell: Cell, note: int | None = None) -> Markup:
+def cell_html(
+    cell: Cell, note: int | None = None, names: Mapping[str, str] | None = None
+) -> Markup:
     """Return a matrix cell as HTML: its text (as every renderer words it), citations linked.
 
     The text is :meth:`Cell.text`; each ``;``-separated citation of a present cell links to
-    the provision whose citation it starts with (folded annex entries stay plain text).
+    the provision whose citation it starts with (folded annex entries stay plain text);
+    ``names`` are the sources' short names, by IRI.
     """
-    text = cell.text(note)
+    text = cell.text(note, names)
     if cell.status != "present" or not cell.provisions:
         return _marked(text)
     provisions = sorted(cell.pinpoints(), key=lambda p: -len(p.citation))
