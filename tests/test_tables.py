@@ -248,3 +248,17 @@ def test_cli_writes_exactly_the_download_bytes(
 def test_comparison_repr_is_short(kg: KnowledgeGraph) -> None:
     text = repr(kg.compare(["eu-jp-mla", "eu-us-mla"]))
     assert len(text) < 120 and "eu-jp-mla" in text and "features" in text
+
+
+def test_every_bundled_source_has_one_short_name(kg: KnowledgeGraph) -> None:
+    rows = kg.query(
+        """SELECT ?source (COUNT(?name) AS ?names) WHERE {
+             ?source a mla:Source . OPTIONAL { ?source mla:shortName ?name }
+           } GROUP BY ?source"""
+    ).rows
+    assert len(rows) > 300
+    assert [str(r["source"]) for r in rows if int(r["names"]) != 1] == []
+    # The seed article is named as lawyers cite an article; a research record by its sheet.
+    names = {str(r["key"]): str(r["shortName"]) for r in kg.run("sources").rows}
+    assert names["seed"] == "Weyembergh & Wieczorek 2020"
+    assert names["research-jp-us-mlat"] == "fact sheet jp-us-mlat"
