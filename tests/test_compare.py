@@ -418,13 +418,14 @@ def validate_comparison_json(data: object, instruments: list[str]) -> None:
                 assert not cell["provisions"] and kinds == {"absence"}
             else:
                 assert not cell["provisions"] and not cell["evidence"]
-    # Every source a cell cites is described once, under its IRI, with the name tables show.
+    # Every source the JSON names is described once, under its IRI, with the name tables show.
     cited = {
         source
         for feature in top["features"]
         for cell in feature["cells"].values()
         for source in [e["source"] for e in cell["evidence"]]
         + [s for c in cell["claims"] for s in c["sources"]]
+        + [s for p in cell["provisions"] + cell["candidates"] for s in p["sources"]]
     }
     sources = top["sources"]
     assert isinstance(sources, dict) and set(sources) == cited

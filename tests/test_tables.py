@@ -130,7 +130,7 @@ def _sources_are_named(comparison: Comparison, table: str, legend: str) -> None:
     """Cells name sources by short name; the legend lists each once, with key and address."""
     assert not _bare_keys(comparison).search(table), "a cell names a source by its key"
     sources = legend[legend.index("**Sources**") :]
-    cited = comparison.cited()
+    cited = comparison.cited("notes")
     assert cited, "this comparison cites sources"
     for source in cited.values():
         line = next(x for x in sources.splitlines() if x.startswith(f"- {source.name}: "))
@@ -141,6 +141,10 @@ def _sources_are_named(comparison: Comparison, table: str, legend: str) -> None:
             assert source.url and source.url in line, f"{source.name} without its address"
             where = f" in research/{source.sheet}.yaml" if source.sheet else ""
             assert f"key {source.key}{where}" in line, line
+    # The legend lists only sources the table or its notes name.
+    listed = re.findall(r"^- (.+?): ", sources.split("**Notes**")[0], re.M)
+    shown = table + legend[legend.find("**Notes**") :]
+    assert listed and all(name in shown for name in listed), listed
     # Every name in brackets after a status is one of the names the legend lists.
     names = sorted({s.name for s in cited.values()}, key=len, reverse=True)
     for found in re.findall(r"(?:absent|present)†? \((.*?)\)(?: \[note \d+\])?(?: \||$)", table):
@@ -215,7 +219,7 @@ def test_html_export_links_citations_and_official_texts(kg: KnowledgeGraph) -> N
     assert not missing, missing
     # Every link is absolute, so the file works saved anywhere; a source's address is linked as
     # the research records it (some are http only).
-    addresses = {url for s in comparison.cited().values() for url in s.urls}
+    addresses = {url for s in comparison.cited("evidence").values() for url in s.urls}
     for text, href in parser.links:
         assert href.startswith("https://") or (href in addresses and text == href), (text, href)
     assert {href for _, href in parser.links} >= {a for a in addresses if a.startswith("http")}

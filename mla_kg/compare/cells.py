@@ -283,9 +283,30 @@ class Cell:
         kept = [p for p in self.provisions if not covered(p)]
         return sorted(kept, key=lambda p: provision_key(p.iri))
 
-    def cited_sources(self) -> set[str]:
-        """Return the IRIs of the sources a rendering of the cell may name."""
-        return {s for fact in [*self.attestations, *self.claims] for s in fact.sources}
+    def cited_sources(self, scope: str = "all") -> set[str]:
+        """Return the IRIs of the sources a rendering of the cell names.
+
+        :param scope: ``text`` what :meth:`text` names; ``notes`` that and, for a conflicting
+            cell, every source of its note; ``evidence`` every attestation's and claim's
+            source (HTML tooltips, the CSV's evidence); ``all`` the provisions' sources too
+            (the JSON).
+        """
+        if scope == "text":
+            if self.status == "absent":
+                shown = self.absences
+            elif self.status == "present" and not self.provisions:
+                shown = self.presences
+            elif self.status == "present" and all(p.recalled for p in self.provisions):
+                shown = [a for a in self.presences if not a.recalled]
+            else:
+                shown = []
+            return {s for fact in shown for s in fact.sources}
+        if scope == "notes" and not self.conflict:
+            return self.cited_sources("text")
+        found = {s for fact in [*self.attestations, *self.claims] for s in fact.sources}
+        if scope == "all":
+            found |= {s for p in [*self.provisions, *self.candidates] for s in p.sources}
+        return found
 
     def evidence(self) -> list[dict[str, Any]]:
         """Return the attestations as evidence entries, one per source (JSON contract)."""

@@ -214,4 +214,4 @@ def diff(
     comparison = compare(kg, [a, b], features=features, groups=groups)
     first, second = comparison.instruments if len(comparison.instruments) == 2 else (a, a)
     entries = [DiffEntry(row, row.cells[first], row.cells[second]) for row in comparison]
-    return InstrumentDiff(first, second, entries, sources=comparison.cited())
+    return InstrumentDiff(first, second, entries, sources=comparison.cited("text"))

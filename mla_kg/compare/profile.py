@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mla_kg.compare.cells import REPORT_LEGEND, Cell
 from mla_kg.compare.matrix import compare
-from mla_kg.compare.sources import Source, distinct, legend_entries
+from mla_kg.compare.sources import Source, legend_entries
 
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
@@ -171,6 +171,7 @@ def model_profile(kg: GraphStore, instrument: str) -> ModelProfile:
             markers.append(marker)
         elif cell.status == "absent":
             absent.append(marker)
-    cited = {s for marker in [*markers, *absent] for s in marker.cell.cited_sources()}
-    sources = distinct({iri: comparison.sources[iri] for iri in cited if iri in comparison.sources})
+    named = comparison.cited()
+    shown = {s for marker in [*markers, *absent] for s in marker.cell.cited_sources("text")}
+    sources = {iri: source for iri, source in named.items() if iri in shown}
     return ModelProfile(instrument_id, markers, absent, sources=sources)

@@ -30,28 +30,38 @@ class MatrixRendering:
     features: list[FeatureRow]
     sources: dict[str, Source]
 
-    def cited(self) -> dict[str, Source]:
+    def cited(self, scope: str = "all") -> dict[str, Source]:
         """Return the sources the rows' cells name, by IRI, in the order of their names.
 
         Computed from the rows shown, so a comparison cut to some groups lists only their
-        sources; two documents of one table that share a name are told apart.
+        sources. Names are told apart over every source of the rows (``all``), so that each
+        source has one name in every format; ``scope`` (see :meth:`Cell.cited_sources`)
+        picks the sources one rendering names.
         """
-        used = {
-            source
-            for row in self.features
-            for instrument in self.instruments
-            for source in row.cells[instrument].cited_sources()
-        }
-        return distinct({iri: self.sources.get(iri) or unknown_source(iri) for iri in used})
+        cells = [row.cells[instrument] for row in self.features for instrument in self.instruments]
+        named = distinct(
+            {
+                iri: self.sources.get(iri) or unknown_source(iri)
+                for cell in cells
+                for iri in cell.cited_sources("all")
+            }
+        )
+        if scope == "all":
+            return named
+        used = {iri for cell in cells for iri in cell.cited_sources(scope)}
+        return {iri: source for iri, source in named.items() if iri in used}
 
     @property
     def source_names(self) -> dict[str, str]:
-        """Return the name a cell shows for each cited source, by IRI."""
+        """Return the name a cell shows for each source, by IRI."""
         return {iri: source.name for iri, source in self.cited().items()}
 
-    def source_legend(self) -> list[LegendEntry]:
-        """Return the legend's sources: each document once, with its kind, address and keys."""
-        return legend_entries(self.cited())
+    def source_legend(self, scope: str = "notes") -> list[LegendEntry]:
+        """Return the legend's sources: each document a rendering names, once, with its keys.
+
+        :param scope: which sources the rendering names (see :meth:`Cell.cited_sources`).
+        """
+        return legend_entries(self.cited(scope))
 
     def groups(self) -> list[tuple[str, str, list[FeatureRow]]]:
         """Return the rows by group (Comparison defines it)."""
@@ -162,7 +172,7 @@ class MatrixRendering:
             "official_texts": getattr(self, "official_texts", {}),
             "groups": groups,
             "legend": LEGEND,
-            "sources": self.source_legend(),
+            "sources": self.source_legend("evidence"),
             "notes": [(note_mark(n), text) for n, _, _, text in self.notes()],
             "mark": RECALLED_MARK,
         }
