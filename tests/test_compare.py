@@ -899,3 +899,34 @@ def test_changing_a_comparison_leaves_the_next_one_alone() -> None:
         == KnowledgeGraph().compare(["eu-jp-mla"], features=["bank-secrecy-excluded"]).to_dict()
     )
     assert again.cell("bank-secrecy-excluded", "eu-jp-mla").provisions
+
+
+def test_sources_of_one_table_have_one_name_each() -> None:
+    from mla_kg.compare.sources import Source, distinct, legend_entries
+
+    base = "https://w3id.org/mla-kg/id/source/"
+    chapter = "https://www.taylorfrancis.com/chapters/edit/10.4324/9781003284710-2"
+    sources = {
+        # One book chapter cited by two sheets: one name, one legend line with both keys.
+        base + "jp-cn-mlat-s8": Source(
+            base + "jp-cn-mlat-s8", "s8", "jp-cn-mlat", "Matsuzawa", urls=(chapter,)
+        ),
+        base + "jp-kr-mlat-s7": Source(
+            base + "jp-kr-mlat-s7", "s7", "jp-kr-mlat", "Matsuzawa", urls=(chapter,)
+        ),
+        # Two documents that share a name are told apart by sheet and key.
+        base + "a-s1": Source(base + "a-s1", "s1", "a", "MOFA", urls=("https://www.mofa.go.jp/1",)),
+        base + "b-s2": Source(base + "b-s2", "s2", "b", "MOFA", urls=("https://www.mofa.go.jp/2",)),
+    }
+    named = distinct(sources)
+    assert named[base + "jp-cn-mlat-s8"].name == named[base + "jp-kr-mlat-s7"].name == "Matsuzawa"
+    assert {named[base + "a-s1"].name, named[base + "b-s2"].name} == {"MOFA (a s1)", "MOFA (b s2)"}
+    entries = legend_entries(named)
+    assert [e.name for e in entries] == ["Matsuzawa", "MOFA (a s1)", "MOFA (b s2)"]
+    assert entries[0].text() == (
+        f"Matsuzawa: {chapter}; key s8 in research/jp-cn-mlat.yaml; "
+        "key s7 in research/jp-kr-mlat.yaml"
+    )
+    # The JSON keeps the graph's name, so a rebuilt comparison tells names apart as the CLI does.
+    rebuilt = Source.from_dict(base + "a-s1", named[base + "a-s1"].to_dict())
+    assert (rebuilt.short_name, rebuilt.name) == ("MOFA", "MOFA")
