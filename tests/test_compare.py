@@ -198,7 +198,8 @@ def test_provision_and_absence_together_are_present_and_flagged(synthetic: Compa
     assert cell.status == "present"
     assert cell.conflict
     note = next(text for _, _, c, text in synthetic.notes() if c is cell)
-    assert "Art 2" in note and "absence: seed p. 3 (scholarly)" in note
+    # The seed is named by its authors and year (its key, seed, is in the legend's Sources).
+    assert "Art 2" in note and "absence: Weyembergh & Wieczorek 2020 p. 3 (scholarly)" in note
 
 
 def test_contradicting_claim_is_shown_with_the_fact(synthetic: Comparison) -> None:
@@ -219,8 +220,13 @@ def test_reports_without_notes_flag_conflicts_in_place(synthetic_kg: KnowledgeGr
     assert "[n]" not in text, "a difference has no notes to point to"
     profile = synthetic_kg.model_profile("test-synthetic").to_text()
     # Deadlines: a recalled absence that a commentary claim contradicts.
-    assert f"absent{RECALLED_MARK} (seed) [conflict]" in profile
+    assert f"absent{RECALLED_MARK} (Weyembergh & Wieczorek 2020) [conflict]" in profile
     assert REPORT_LEGEND[-1] in profile
+    # The legend's Sources name the seed once, with its citation, address and key.
+    sources = profile[profile.index("\nSources:\n") :]
+    assert sources.count("Weyembergh & Wieczorek 2020:") == 1
+    assert "New Journal of European Criminal Law 11(4) (2020) 439-466" in sources
+    assert "key seed (every fact sheet)" in sources
 
 
 def test_nothing_recorded_is_unknown(synthetic: Comparison) -> None:
@@ -335,13 +341,14 @@ CONTRACT_KEYS = {
     "evidence": {"source", "pinpoint"},
 }
 EXTRA_KEYS = {
-    "top": {"legend", "official_texts"},
+    "top": {"legend", "official_texts", "sources"},
     "feature": {"group_label", "marks", "polarity", "iri"},
     "cell": {"recalled", "conflict", "limited_to", "candidates", "claims"},
     "provision": {"recalled", "state", "sources"},
     "evidence": {"kind", "verification", "recalled", "attestation", "note"},
 }
 CLAIM_KEYS = {"iri", "statement", "verification", "sources", "pinpoint", "check", "contradicts"}
+SOURCE_KEYS = {"name", "short_name", "key", "sheet", "title", "url", "urls", "kind", "citation"}
 
 
 def _keys(kind: str, value: object) -> dict[str, object]:
@@ -411,6 +418,24 @@ def validate_comparison_json(data: object, instruments: list[str]) -> None:
                 assert not cell["provisions"] and kinds == {"absence"}
             else:
                 assert not cell["provisions"] and not cell["evidence"]
+    # Every source the JSON names is described once, under its IRI, with the name tables show.
+    cited = {
+        source
+        for feature in top["features"]
+        for cell in feature["cells"].values()
+        for source in [e["source"] for e in cell["evidence"]]
+        + [s for c in cell["claims"] for s in c["sources"]]
+        + [s for p in cell["provisions"] + cell["candidates"] for s in p["sources"]]
+    }
+    sources = top["sources"]
+    assert isinstance(sources, dict) and set(sources) == cited
+    for source in sources.values():
+        assert isinstance(source, dict) and set(source) == SOURCE_KEYS
+        assert source["name"] and source["key"] and source["kind"]
+    names = [source["name"] for source in sources.values()]
+    urls = {source["name"]: source["urls"] for source in sources.values()}
+    assert all(urls[s["name"]] == s["urls"] for s in sources.values()), "one name, one document"
+    assert len(set(names)) == len(urls)
 
 
 def test_json_follows_the_contract(three: Comparison) -> None:
@@ -874,3 +899,34 @@ def test_changing_a_comparison_leaves_the_next_one_alone() -> None:
         == KnowledgeGraph().compare(["eu-jp-mla"], features=["bank-secrecy-excluded"]).to_dict()
     )
     assert again.cell("bank-secrecy-excluded", "eu-jp-mla").provisions
+
+
+def test_sources_of_one_table_have_one_name_each() -> None:
+    from mla_kg.compare.sources import Source, distinct, legend_entries
+
+    base = "https://w3id.org/mla-kg/id/source/"
+    chapter = "https://www.taylorfrancis.com/chapters/edit/10.4324/9781003284710-2"
+    sources = {
+        # One book chapter cited by two sheets: one name, one legend line with both keys.
+        base + "jp-cn-mlat-s8": Source(
+            base + "jp-cn-mlat-s8", "s8", "jp-cn-mlat", "Matsuzawa", urls=(chapter,)
+        ),
+        base + "jp-kr-mlat-s7": Source(
+            base + "jp-kr-mlat-s7", "s7", "jp-kr-mlat", "Matsuzawa", urls=(chapter,)
+        ),
+        # Two documents that share a name are told apart by sheet and key.
+        base + "a-s1": Source(base + "a-s1", "s1", "a", "MOFA", urls=("https://www.mofa.go.jp/1",)),
+        base + "b-s2": Source(base + "b-s2", "s2", "b", "MOFA", urls=("https://www.mofa.go.jp/2",)),
+    }
+    named = distinct(sources)
+    assert named[base + "jp-cn-mlat-s8"].name == named[base + "jp-kr-mlat-s7"].name == "Matsuzawa"
+    assert {named[base + "a-s1"].name, named[base + "b-s2"].name} == {"MOFA (a s1)", "MOFA (b s2)"}
+    entries = legend_entries(named)
+    assert [e.name for e in entries] == ["Matsuzawa", "MOFA (a s1)", "MOFA (b s2)"]
+    assert entries[0].text() == (
+        f"Matsuzawa: {chapter}; key s8 in research/jp-cn-mlat.yaml; "
+        "key s7 in research/jp-kr-mlat.yaml"
+    )
+    # The JSON keeps the graph's name, so a rebuilt comparison tells names apart as the CLI does.
+    rebuilt = Source.from_dict(base + "a-s1", named[base + "a-s1"].to_dict())
+    assert (rebuilt.short_name, rebuilt.name) == ("MOFA", "MOFA")

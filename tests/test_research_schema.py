@@ -137,3 +137,13 @@ def test_the_generator_command_checks_the_schema(tmp_path: Path) -> None:
     sheet = research / "coe-mla-1959.yaml"
     sheet.write_text(sheet.read_text(encoding="utf-8") + "novel_section: [1]\n", encoding="utf-8")
     assert generator.main([str(research), "--check"]) == 1
+
+
+def test_a_source_short_name_is_a_short_non_empty_name() -> None:
+    sheet = copy.deepcopy(_load("eu-us-mla.yaml"))
+    assert sheet["sources"]["s_hl_15307"]["short_name"] == "HL Paper 153, paras 30-32"
+    assert not problems("eu-us-mla.yaml", sheet, FEATURES)
+    for bad in ("", "x" * 61):
+        sheet["sources"]["s_hl_15307"]["short_name"] = bad
+        found = problems("eu-us-mla.yaml", sheet, FEATURES)
+        assert any("short_name" in line for line in found), found

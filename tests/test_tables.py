@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from mla_kg import KnowledgeGraph
+from mla_kg.compare import Comparison
 from mla_kg.compare.render import DOWNLOADS, comparison_download
 
 REPO = Path(__file__).resolve().parents[1]
@@ -111,7 +112,78 @@ def test_every_mark_a_comparison_uses_is_in_its_legend(kg: KnowledgeGraph) -> No
     assert not re.search(r"\] \[\d+\]", table), "a note written like an editorial paragraph"
     if "unplaced provision" in table:
         assert "unplaced provision N" in legend
-    assert "(s" in table and "key of a source" in legend
+    if "(approx.)" in table:
+        assert "para 2 (approx.)" in legend
+    assert "the source, by its short name" in legend
+    _sources_are_named(comparison, table, legend)
+
+
+def _bare_keys(comparison: Comparison) -> re.Pattern[str]:
+    """Return a pattern that finds a cited source's key or IRI name where a name belongs."""
+    spellings = {s.key for s in comparison.cited().values()}
+    spellings |= {s.iri.rsplit("/", 1)[-1] for s in comparison.cited().values()}
+    alternatives = "|".join(sorted(map(re.escape, spellings), key=len, reverse=True))
+    return re.compile(rf"[(,] ?(?:{alternatives})[,)]")
+
+
+def _sources_are_named(comparison: Comparison, table: str, legend: str) -> None:
+    """Cells name sources by short name; the legend lists each once, with key and address."""
+    assert not _bare_keys(comparison).search(table), "a cell names a source by its key"
+    sources = legend[legend.index("**Sources**") :]
+    cited = comparison.cited("notes")
+    assert cited, "this comparison cites sources"
+    for source in cited.values():
+        line = next(x for x in sources.splitlines() if x.startswith(f"- {source.name}: "))
+        assert sources.count(f"- {source.name}: ") == 1, f"{source.name} listed twice"
+        if source.kind == "research-record":
+            assert f"research/{source.sheet}.yaml itself" in line
+        else:
+            assert source.url and source.url in line, f"{source.name} without its address"
+            where = f" in research/{source.sheet}.yaml" if source.sheet else ""
+            assert f"key {source.key}{where}" in line, line
+    # The legend lists only sources the table or its notes name.
+    listed = re.findall(r"^- (.+?): ", sources.split("**Notes**")[0], re.M)
+    shown = table + legend[legend.find("**Notes**") :]
+    assert listed and all(name in shown for name in listed), listed
+    # Every name in brackets after a status is one of the names the legend lists.
+    names = sorted({s.name for s in cited.values()}, key=len, reverse=True)
+    for found in re.findall(r"(?:absent|present)†? \((.*?)\)(?: \[note \d+\])?(?: \||$)", table):
+        rest = found
+        for name in names:
+            rest = rest.replace(name, "")
+        assert set(rest) <= {",", " "}, f"{found!r}: not only names the legend lists"
+
+
+def test_a_source_has_one_spelling_in_every_format(kg: KnowledgeGraph) -> None:
+    # The Dutch record of the EU-US Agreement is s_nl of the eu-us-mla sheet: a table names it
+    # by its record, its legend by that name with the key as the sheet spells it, never s-nl
+    # or eu-us-mla-s-nl (its IRI, in the JSON only).
+    comparison = kg.compare(["eu-jp-mla", "eu-us-mla", "jp-us-mlat"])
+    record = comparison.cited()["https://w3id.org/mla-kg/id/source/eu-us-mla-s-nl"]
+    assert (record.key, record.sheet) == ("s_nl", "eu-us-mla")
+    assert record.name == "wetten.overheid.nl BWBV0004049"
+    rich = run_at(200, "compare", "eu-jp-mla", "eu-us-mla", "jp-us-mlat")
+    assert rich.returncode == 0, rich.stderr
+    texts = {
+        "md": comparison.to_markdown(),
+        "latex": comparison.to_latex(),
+        "csv": comparison.to_csv(),
+        "html": comparison.to_html(),
+        "text": rich.stdout,
+    }
+    for format, text in texts.items():
+        assert "s-nl" not in text, format
+        assert "(seed)" not in text and "(seed," not in text, format
+        assert "research-jp-us-mlat" not in text, format
+        assert text.count("fact sheet jp-us-mlat") >= 2, format
+    assert "key s\\_nl in research/eu-us-mla.yaml" in texts["latex"]
+    assert "key s_nl in research/eu-us-mla.yaml" in texts["md"]
+    assert "key s_nl in research/eu-us-mla.yaml" in texts["text"].replace("\n", "")
+    assert 'href="https://wetten.overheid.nl/BWBV0004049"' in texts["html"]
+    legend = texts["md"][texts["md"].index("**Legend**") :]
+    _sources_are_named(comparison, texts["md"][: texts["md"].index("**Legend**")], legend)
+    html_cells = re.findall(r"<td[^>]*>(.*?)</td>", texts["html"], re.S)
+    assert not _bare_keys(comparison).search(" | ".join(html_cells))
 
 
 class _Links(HTMLParser):
@@ -145,8 +217,12 @@ def test_html_export_links_citations_and_official_texts(kg: KnowledgeGraph) -> N
         c for c in cited if c not in linked and re.sub(r" \([A-Z]{2}\)$", "", c) not in linked
     ]
     assert not missing, missing
+    # Every link is absolute, so the file works saved anywhere; a source's address is linked as
+    # the research records it (some are http only).
+    addresses = {url for s in comparison.cited("evidence").values() for url in s.urls}
     for text, href in parser.links:
-        assert href.startswith("https://"), (text, href)
+        assert href.startswith("https://") or (href in addresses and text == href), (text, href)
+    assert {href for _, href in parser.links} >= {a for a in addresses if a.startswith("http")}
     assert links["Art 8(1)"].startswith("https://w3id.org/mla-kg/id/instrument/")
     official = [href for text, href in parser.links if text.startswith("[text")]
     assert any("eur-lex.europa.eu" in href for href in official)
@@ -176,3 +252,17 @@ def test_cli_writes_exactly_the_download_bytes(
 def test_comparison_repr_is_short(kg: KnowledgeGraph) -> None:
     text = repr(kg.compare(["eu-jp-mla", "eu-us-mla"]))
     assert len(text) < 120 and "eu-jp-mla" in text and "features" in text
+
+
+def test_every_bundled_source_has_one_short_name(kg: KnowledgeGraph) -> None:
+    rows = kg.query(
+        """SELECT ?source (COUNT(?name) AS ?names) WHERE {
+             ?source a mla:Source . OPTIONAL { ?source mla:shortName ?name }
+           } GROUP BY ?source"""
+    ).rows
+    assert len(rows) > 300
+    assert [str(r["source"]) for r in rows if int(r["names"]) != 1] == []
+    # The seed article is named as lawyers cite an article; a research record by its sheet.
+    names = {str(r["key"]): str(r["shortName"]) for r in kg.run("sources").rows}
+    assert names["seed"] == "Weyembergh & Wieczorek 2020"
+    assert names["research-jp-us-mlat"] == "fact sheet jp-us-mlat"

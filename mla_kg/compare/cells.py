@@ -7,7 +7,7 @@ recorded, and **unknown** when the research says neither.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +34,11 @@ LEGEND = (
     "which the text does not number; the number is ours, counted from the top",
     "unplaced provision N: a provision the research records but has not yet placed in an "
     "article or annex (N numbers them)",
-    "(s3), (seed), ...: the key of a source; `mla-kg query sources` lists every key with its "
-    "title and address",
+    "Art N para 2 (approx.): the research places the provision in about that paragraph; "
+    "the paragraph number is not confirmed",
+    "(Trb. 2002, 30), (Weyembergh & Wieczorek 2020), ...: the source, by its short name; "
+    "Sources below gives each one's kind, address and key in the research (`mla-kg query "
+    "sources` lists every source)",
     "[note n]: conflicting research or a contradicting commentary claim; see note n below",
 )
 #: The legend of reports without notes (differences, profiles): a conflict is flagged in place.
@@ -69,14 +72,22 @@ def sort_number(term: Node | None) -> float:
     return float("inf")
 
 
-def source_label(source: str, instrument_id: str = "") -> str:
-    """Return a short label for a source IRI: its slug, without the instrument's own prefix.
+#: Short names of sources by IRI (:func:`mla_kg.compare.sources.load_sources` gives them).
+SourceNames = Mapping[str, str]
+
+
+def source_label(source: str, instrument_id: str = "", names: SourceNames | None = None) -> str:
+    """Return the name a table shows for a source IRI.
+
+    Its short name where ``names`` has it, else its slug without the instrument's own prefix.
 
     >>> source_label("https://w3id.org/mla-kg/id/source/eu-jp-mla-s12", "eu-jp-mla")
     's12'
     >>> source_label("https://w3id.org/mla-kg/id/source/seed", "eu-jp-mla")
     'seed'
     """
+    if names and source in names:
+        return names[source]
     slug = source[len(str(SOURCE)) :] if source.startswith(str(SOURCE)) else source
     if instrument_id and slug.startswith(f"{instrument_id}-"):
         return slug[len(instrument_id) + 1 :]
@@ -272,6 +283,31 @@ class Cell:
         kept = [p for p in self.provisions if not covered(p)]
         return sorted(kept, key=lambda p: provision_key(p.iri))
 
+    def cited_sources(self, scope: str = "all") -> set[str]:
+        """Return the IRIs of the sources a rendering of the cell names.
+
+        :param scope: ``text`` what :meth:`text` names; ``notes`` that and, for a conflicting
+            cell, every source of its note; ``evidence`` every attestation's and claim's
+            source (HTML tooltips, the CSV's evidence); ``all`` the provisions' sources too
+            (the JSON).
+        """
+        if scope == "text":
+            if self.status == "absent":
+                shown = self.absences
+            elif self.status == "present" and not self.provisions:
+                shown = self.presences
+            elif self.status == "present" and all(p.recalled for p in self.provisions):
+                shown = [a for a in self.presences if not a.recalled]
+            else:
+                shown = []
+            return {s for fact in shown for s in fact.sources}
+        if scope == "notes" and not self.conflict:
+            return self.cited_sources("text")
+        found = {s for fact in [*self.attestations, *self.claims] for s in fact.sources}
+        if scope == "all":
+            found |= {s for p in [*self.provisions, *self.candidates] for s in p.sources}
+        return found
+
     def evidence(self) -> list[dict[str, Any]]:
         """Return the attestations as evidence entries, one per source (JSON contract)."""
         entries = []
@@ -303,11 +339,12 @@ class Cell:
             "claims": [c.to_dict() for c in self.claims],
         }
 
-    def text(self, note: int | None = None) -> str:
+    def text(self, note: int | None = None, names: SourceNames | None = None) -> str:
         """Return the cell as plain text, with recalled marks (the form every renderer uses).
 
         :param note: the number of the note that explains a conflict, if any; ``0`` flags a
             conflict as ``[conflict]`` where a report has no notes.
+        :param names: the short names of the sources (by IRI); without them, source keys.
         """
         if self.status == "present":
             if self.provisions:
@@ -315,11 +352,11 @@ class Cell:
                 # Where every citation is only recalled, name what verifies the feature itself.
                 verified = [a for a in self.presences if not a.recalled]
                 if verified and all(p.recalled for p in self.provisions):
-                    text += "; present" + attested_text(verified, self.instrument)
+                    text += "; present" + attested_text(verified, self.instrument, names)
             else:
-                text = "present" + attested_text(self.presences, self.instrument)
+                text = "present" + attested_text(self.presences, self.instrument, names)
         elif self.status == "absent":
-            text = "absent" + attested_text(self.absences, self.instrument)
+            text = "absent" + attested_text(self.absences, self.instrument, names)
         else:
             text = "—"
             if self.candidates:
@@ -375,10 +412,14 @@ def provisions_text(provisions: Sequence[Provision]) -> str:
     return "; ".join(texts)
 
 
-def attested_text(attestations: Sequence[Attestation], instrument_id: str) -> str:
+def attested_text(
+    attestations: Sequence[Attestation], instrument_id: str, names: SourceNames | None = None
+) -> str:
     """Return the recalled mark and the sources of attestations, e.g. ``† (seed, s12)``."""
     mark = RECALLED_MARK if attestations and all(a.recalled for a in attestations) else ""
-    sources = sorted({source_label(s, instrument_id) for a in attestations for s in a.sources})
+    sources = sorted(
+        {source_label(s, instrument_id, names) for a in attestations for s in a.sources}
+    )
     return mark + (f" ({', '.join(sources)})" if sources else "")
 
 
@@ -409,22 +450,24 @@ class FeatureRow:
         }
 
 
-def evidence_text(attestation: Attestation, instrument_id: str) -> str:
+def evidence_text(
+    attestation: Attestation, instrument_id: str, names: SourceNames | None = None
+) -> str:
     """Return an attestation as ``absence: seed §II.A.iii (scholarly)``."""
-    sources = ", ".join(source_label(s, instrument_id) for s in attestation.sources)
+    sources = ", ".join(source_label(s, instrument_id, names) for s in attestation.sources)
     where = f" {attestation.pinpoint}" if attestation.pinpoint else ""
     mark = RECALLED_MARK if attestation.recalled else ""
     return f"{attestation.kind}: {sources}{where} ({attestation.verification}){mark}"
 
 
-def note_text(cell: Cell) -> str:
+def note_text(cell: Cell, names: SourceNames | None = None) -> str:
     """Return the note that shows both sides of a conflicting cell."""
     parts = [f"{cell.feature} in {cell.instrument}: {cell.status}"]
     if cell.provisions:
         parts.append("provisions " + ", ".join(p.marked_citation for p in cell.pinpoints()))
-    parts += [evidence_text(a, cell.instrument) for a in cell.attestations]
+    parts += [evidence_text(a, cell.instrument, names) for a in cell.attestations]
     for claim in cell.claims:
-        sources = ", ".join(source_label(s, cell.instrument) for s in claim.sources)
+        sources = ", ".join(source_label(s, cell.instrument, names) for s in claim.sources)
         where = f" {claim.pinpoint}" if claim.pinpoint else ""
         mark = RECALLED_MARK if claim.verification == "recalled" else ""
         text = f"contradicted by claim ({sources}{where}, {claim.verification}{mark}): "

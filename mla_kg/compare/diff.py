@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mla_kg.compare.cells import REPORT_LEGEND, Cell, FeatureRow
 from mla_kg.compare.matrix import compare
 from mla_kg.compare.render import md_escape
+from mla_kg.compare.sources import Source, legend_entries
 
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
@@ -81,11 +82,17 @@ class InstrumentDiff:
     :ivar a: the first instrument id.
     :ivar b: the second instrument id.
     :ivar entries: one entry per feature of the scheme, in scheme order.
+    :ivar sources: the cited sources by IRI, with the short names the renderings show.
     """
 
     a: str
     b: str
     entries: list[DiffEntry]
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def source_lines(self) -> list[str]:
+        """Return the legend's sources: each document the cells name, with its key and address."""
+        return [entry.text() for entry in legend_entries(self.sources)]
 
     def _category(self, name: str) -> list[DiffEntry]:
         return [entry for entry in self.entries if entry.category == name]
@@ -126,6 +133,7 @@ class InstrumentDiff:
             "b": self.b,
             **{name: [e.to_dict() for e in self._category(name)] for name in DIFF_CATEGORIES},
             "legend": list(REPORT_LEGEND),
+            "sources": {iri: source.to_dict() for iri, source in self.sources.items()},
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -134,8 +142,9 @@ class InstrumentDiff:
 
     def _cells(self, entry: DiffEntry) -> tuple[str, str, str]:
         """Return the texts of the three columns of an entry: label, a, b."""
-        a = entry.a.text(note=0) if entry.a.status != "unknown" else "— not annotated"
-        b = entry.b.text(note=0) if entry.b.status != "unknown" else "— not annotated"
+        names = {iri: source.name for iri, source in self.sources.items()}
+        a = entry.a.text(0, names) if entry.a.status != "unknown" else "— not annotated"
+        b = entry.b.text(0, names) if entry.b.status != "unknown" else "— not annotated"
         label = entry.row.label
         if entry.category == "differing":
             label += " (" + "; ".join(entry.reasons()) + ")"
@@ -154,6 +163,8 @@ class InstrumentDiff:
                 lines.append("| " + " | ".join(md_escape(t) for t in self._cells(entry)) + " |")
             lines.append("")
         lines += ["**Legend**", ""] + [f"- {md_escape(entry)}" for entry in REPORT_LEGEND]
+        if self.sources:
+            lines += ["", "**Sources**", ""] + [f"- {md_escape(e)}" for e in self.source_lines()]
         return "\n".join(lines) + "\n"
 
     def to_rich(self) -> Any:
@@ -173,6 +184,9 @@ class InstrumentDiff:
             parts.append(table)
         parts.append(Text("Legend:", style="bold"))
         parts += [Text(f"  {entry}") for entry in REPORT_LEGEND]
+        if self.sources:
+            parts.append(Text("Sources:", style="bold"))
+            parts += [Text(f"  {entry}") for entry in self.source_lines()]
         return Group(*parts)
 
 
@@ -200,4 +214,4 @@ def diff(
     comparison = compare(kg, [a, b], features=features, groups=groups)
     first, second = comparison.instruments if len(comparison.instruments) == 2 else (a, a)
     entries = [DiffEntry(row, row.cells[first], row.cells[second]) for row in comparison]
-    return InstrumentDiff(first, second, entries)
+    return InstrumentDiff(first, second, entries, sources=comparison.cited("text"))

@@ -23,6 +23,7 @@ from mla_kg.compare.cells import (
     term_text,
 )
 from mla_kg.compare.render import MatrixRendering
+from mla_kg.compare.sources import Source, load_sources
 from mla_kg.errors import InvalidParameter
 from mla_kg.graph import queries
 from mla_kg.iris import mla_name, provision_key
@@ -40,11 +41,14 @@ class Comparison(MatrixRendering):
     :ivar features: the rows.
     :ivar official_texts: the addresses of each instrument's official text (the HTML export
         links the instrument to them); not part of the JSON contract.
+    :ivar sources: the sources the cells may cite, by IRI, as the graph names them;
+        :meth:`cited` gives those the rows cite, with the names the renderings show.
     """
 
     instruments: list[str]
     features: list[FeatureRow]
     official_texts: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[FeatureRow]:
         """Iterate over the rows."""
@@ -92,7 +96,7 @@ class Comparison(MatrixRendering):
             for instrument in self.instruments:
                 cell = row.cells[instrument]
                 if cell.conflict:
-                    found.append((len(found) + 1, row, cell, note_text(cell)))
+                    found.append((len(found) + 1, row, cell, note_text(cell, self.source_names)))
         return found
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,6 +106,7 @@ class Comparison(MatrixRendering):
             "features": [row.to_dict() for row in self.features],
             "legend": list(LEGEND),
             "official_texts": {k: list(v) for k, v in self.official_texts.items()},
+            "sources": {iri: source.to_dict() for iri, source in self.cited().items()},
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -113,7 +118,9 @@ class Comparison(MatrixRendering):
         add detail and never change their meaning:
 
         - top level: ``legend`` (what the marks mean), ``official_texts`` (per instrument id, the
-          addresses of its official text);
+          addresses of its official text), ``sources`` (by IRI, each source a cell cites: the
+          ``name`` the renderings show, the graph's ``short_name``, its ``key`` and ``sheet`` as
+          the research writes them, ``title``, ``url`` and ``urls``, ``kind``, ``citation``);
         - feature: ``group_label``, ``marks`` (cooperation model), ``polarity``, ``iri``;
         - cell: ``recalled`` (the status rests only on recalled facts), ``conflict``,
           ``limited_to`` (ISO codes of annex-entry States), ``candidates`` (provisions, not
@@ -372,4 +379,10 @@ def compare(
     texts: dict[str, list[str]] = {}
     for text_row in kg.run("official_texts", instrument=ids).rows:
         texts.setdefault(str(text_row["instrumentId"]), []).append(str(text_row["officialText"]))
-    return Comparison(instruments=ids, features=selected, official_texts=texts)
+    cited = {s for row in selected for cell in row.cells.values() for s in cell.cited_sources()}
+    return Comparison(
+        instruments=ids,
+        features=selected,
+        official_texts=texts,
+        sources=load_sources(kg, cited),
+    )

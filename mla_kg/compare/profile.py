@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mla_kg.compare.cells import REPORT_LEGEND, Cell
 from mla_kg.compare.matrix import compare
+from mla_kg.compare.sources import Source, legend_entries
 
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
@@ -64,11 +65,13 @@ class ModelProfile:
     :ivar instrument: the instrument id.
     :ivar markers: present features that mark a model.
     :ivar absent_markers: marked features the instrument verifiably lacks (context, not scored).
+    :ivar sources: the sources the markers' cells cite, by IRI, with the names the text shows.
     """
 
     instrument: str
     markers: list[Marker]
     absent_markers: list[Marker]
+    sources: dict[str, Source] = field(default_factory=dict)
 
     @property
     def score(self) -> float | None:
@@ -97,6 +100,7 @@ class ModelProfile:
             "markers": [m.to_dict() for m in self.markers],
             "absent_markers": [m.to_dict() for m in self.absent_markers],
             "legend": list(REPORT_LEGEND),
+            "sources": {iri: source.to_dict() for iri, source in self.sources.items()},
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -118,18 +122,22 @@ class ModelProfile:
 
     def to_text(self) -> str:
         """Return the profile as lines: the score, then each marker with its provisions."""
+        names = {iri: source.name for iri, source in self.sources.items()}
         lines = [self.summary(), ""]
         for model in ("improved", "traditional", "mutual-recognition"):
             markers = [m for m in self.markers if m.model == model]
             if markers:
                 lines.append(f"{model} markers present:")
-                lines += [f"  {m.label}: {m.cell.text(note=0)}" for m in markers]
+                lines += [f"  {m.label}: {m.cell.text(0, names)}" for m in markers]
         if self.absent_markers:
             lines.append("marked features recorded as absent (not scored):")
             lines += [
-                f"  {m.label} ({m.model}): {m.cell.text(note=0)}" for m in self.absent_markers
+                f"  {m.label} ({m.model}): {m.cell.text(0, names)}" for m in self.absent_markers
             ]
         lines += ["", *REPORT_LEGEND]
+        entries = legend_entries(self.sources)
+        if entries:
+            lines += ["", "Sources:", *(f"  {entry.text()}" for entry in entries)]
         return "\n".join(lines) + "\n"
 
 
@@ -163,4 +171,7 @@ def model_profile(kg: GraphStore, instrument: str) -> ModelProfile:
             markers.append(marker)
         elif cell.status == "absent":
             absent.append(marker)
-    return ModelProfile(instrument_id, markers, absent)
+    named = comparison.cited()
+    shown = {s for marker in [*markers, *absent] for s in marker.cell.cited_sources("text")}
+    sources = {iri: source for iri, source in named.items() if iri in shown}
+    return ModelProfile(instrument_id, markers, absent, sources=sources)

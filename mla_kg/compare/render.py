@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mla_kg.compare.cells import (
     LEGEND,
@@ -16,10 +16,8 @@ from mla_kg.compare.cells import (
     note_mark,
     provisions_text,
 )
+from mla_kg.compare.sources import LegendEntry, Source, distinct, legend_entries, unknown_source
 from mla_kg.verification import RECALLED_LEGEND, RECALLED_MARK
-
-if TYPE_CHECKING:
-    pass
 
 
 class MatrixRendering:
@@ -31,6 +29,40 @@ class MatrixRendering:
 
     instruments: list[str]
     features: list[FeatureRow]
+    sources: dict[str, Source]
+
+    def cited(self, scope: str = "all") -> dict[str, Source]:
+        """Return the sources the rows' cells name, by IRI, in the order of their names.
+
+        Computed from the rows shown, so a comparison cut to some groups lists only their
+        sources. Names are told apart over every source of the rows (``all``), so that each
+        source has one name in every format; ``scope`` (see :meth:`Cell.cited_sources`)
+        picks the sources one rendering names.
+        """
+        cells = [row.cells[instrument] for row in self.features for instrument in self.instruments]
+        named = distinct(
+            {
+                iri: self.sources.get(iri) or unknown_source(iri)
+                for cell in cells
+                for iri in cell.cited_sources("all")
+            }
+        )
+        if scope == "all":
+            return named
+        used = {iri for cell in cells for iri in cell.cited_sources(scope)}
+        return {iri: source for iri, source in named.items() if iri in used}
+
+    @property
+    def source_names(self) -> dict[str, str]:
+        """Return the name a cell shows for each source, by IRI."""
+        return {iri: source.name for iri, source in self.cited().items()}
+
+    def source_legend(self, scope: str = "notes") -> list[LegendEntry]:
+        """Return the legend's sources: each document a rendering names, once, with its keys.
+
+        :param scope: which sources the rendering names (see :meth:`Cell.cited_sources`).
+        """
+        return legend_entries(self.cited(scope))
 
     def groups(self) -> list[tuple[str, str, list[FeatureRow]]]:
         """Return the rows by group (Comparison defines it)."""
@@ -47,8 +79,11 @@ class MatrixRendering:
     def to_csv(self) -> str:
         """Return one CSV row per feature and instrument, citations marked ``†`` when recalled.
 
-        The ``legend`` column explains the mark on every row that shows it.
+        The ``legend`` column explains the mark on every row that shows it; ``sources`` gives
+        each source the row names (in ``evidence``) with its key in the research and address.
         """
+        sources = self.cited()
+        names = {iri: source.name for iri, source in sources.items()}
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(
@@ -65,6 +100,7 @@ class MatrixRendering:
                 "conflict",
                 "limited_to",
                 "legend",
+                "sources",
             ]
         )
         for row in self.features:
@@ -78,7 +114,7 @@ class MatrixRendering:
                     cell.status,
                     provisions_text(cell.pinpoints()),
                     "; ".join(f"{p.citation}: {p.verification}" for p in cell.pinpoints()),
-                    "; ".join(evidence_text(a, instrument) for a in cell.attestations),
+                    "; ".join(evidence_text(a, instrument, names) for a in cell.attestations),
                     "yes" if cell.recalled else "no",
                     "yes" if cell.conflict else "no",
                     " ".join(cell.limited_to),
@@ -86,12 +122,14 @@ class MatrixRendering:
                 # A CSV has no place for a legend below the table that every reader keeps, so
                 # each row that shows the mark explains it itself.
                 marked = any(RECALLED_MARK in value for value in values)
-                writer.writerow([*values, RECALLED_LEGEND if marked else ""])
+                cited = [sources[s] for s in sorted(cell.cited_sources())]
+                named = "; ".join(f"{s.name} = {s.lookup} <{s.url}>" for s in cited)
+                writer.writerow([*values, RECALLED_LEGEND if marked else "", named])
         return buffer.getvalue()
 
     def to_markdown(self) -> str:
         """Return the comparison as Markdown: one table per group, then legend and notes."""
-        numbers = self._note_numbers()
+        numbers, names = self._note_numbers(), self.source_names
         lines: list[str] = []
         for _, group_label, rows in self.groups():
             lines += [f"### {group_label}", ""]
@@ -99,11 +137,15 @@ class MatrixRendering:
             lines.append("|---" * (len(self.instruments) + 1) + "|")
             for row in rows:
                 cells = [
-                    md_escape(row.cells[i].text(numbers.get((row.id, i)))) for i in self.instruments
+                    md_escape(row.cells[i].text(numbers.get((row.id, i)), names))
+                    for i in self.instruments
                 ]
                 lines.append(f"| {md_escape(row.label)} | " + " | ".join(cells) + " |")
             lines.append("")
         lines += ["**Legend**", ""] + [f"- {md_escape(entry)}" for entry in LEGEND]
+        sources = self.source_legend()
+        if sources:
+            lines += ["", "**Sources**", ""] + [f"- {md_escape(e.text())}" for e in sources]
         notes = self.notes()
         if notes:
             lines += ["", "**Notes**", ""]
@@ -115,6 +157,7 @@ class MatrixRendering:
         return {
             "table": self._table(),
             "legend": LEGEND,
+            "sources": self.source_legend("evidence"),
             "notes": [(note_mark(n), text) for n, _, _, text in self.notes()],
         }
 
@@ -132,7 +175,7 @@ class MatrixRendering:
         :param columns: per instrument id, its ``(name, tooltip, link)`` (default: the id).
         :param inline: inline styles (for a file without a stylesheet) or classes only.
         """
-        numbers = self._note_numbers()
+        numbers, names = self._note_numbers(), self.source_names
         texts = getattr(self, "official_texts", {}) if columns is None else {}
         groups = []
         for _, group_label, rows in self.groups():
@@ -141,14 +184,14 @@ class MatrixRendering:
                 cells = []
                 for instrument in self.instruments:
                     cell = row.cells[instrument]
-                    text = cell.text(numbers.get((row.id, instrument)))
+                    text = cell.text(numbers.get((row.id, instrument)), names)
                     classes = [cell.status] + ["is-recalled"] * cell.recalled
                     pieces = [(part, link(to) if to else None) for part, to in linked(cell, text)]
                     cells.append(
                         {
                             "classes": " ".join(classes + ["conflict"] * cell.conflict),
                             "colour": _HTML_COLOURS[cell.status],
-                            "title": _html_title(cell),
+                            "title": _html_title(cell, names),
                             "pieces": pieces,
                         }
                     )
@@ -197,7 +240,7 @@ class MatrixRendering:
 
     def to_latex(self) -> str:
         r"""Return the matrix as a LaTeX ``longtable`` (needs ``\usepackage{longtable}``)."""
-        numbers = self._note_numbers()
+        numbers, names = self._note_numbers(), self.source_names
         columns = "p{5cm}" + "p{3.2cm}" * len(self.instruments)
         lines = [
             "% Requires \\usepackage{longtable}",
@@ -214,7 +257,7 @@ class MatrixRendering:
             )
             for row in rows:
                 cells = [
-                    tex_escape(row.cells[i].text(numbers.get((row.id, i))))
+                    tex_escape(row.cells[i].text(numbers.get((row.id, i)), names))
                     for i in self.instruments
                 ]
                 lines.append(tex_escape(row.label) + " & " + " & ".join(cells) + " \\\\")
@@ -223,6 +266,12 @@ class MatrixRendering:
         lines.append("\\begin{itemize}")
         lines += [f"\\item {tex_escape(entry)}" for entry in LEGEND]
         lines.append("\\end{itemize}")
+        sources = self.source_legend()
+        if sources:
+            lines.append("\\paragraph{Sources}")
+            lines.append("\\begin{itemize}")
+            lines += [f"\\item {tex_escape(entry.text())}" for entry in sources]
+            lines.append("\\end{itemize}")
         notes = self.notes()
         if notes:
             lines.append("\\begin{itemize}")
@@ -245,7 +294,7 @@ class MatrixRendering:
 
         from mla_kg.compare.render_rich import matrix_table
 
-        numbers = self._note_numbers()
+        numbers, names = self._note_numbers(), self.source_names
         groups = [
             (
                 group_label,
@@ -253,7 +302,7 @@ class MatrixRendering:
                     (
                         row.label,
                         [
-                            (cell.status, cell.text(numbers.get((row.id, instrument))))
+                            (cell.status, cell.text(numbers.get((row.id, instrument)), names))
                             for instrument in self.instruments
                             for cell in (row.cells[instrument],)
                         ],
@@ -267,6 +316,10 @@ class MatrixRendering:
         parts: list[Any] = [matrix_table(self.instruments, groups, available)]
         parts.append(Text("Legend:", style="bold"))
         parts += [Text(f"  {entry}") for entry in LEGEND]
+        sources = self.source_legend()
+        if sources:
+            parts.append(Text("Sources:", style="bold"))
+            parts += [Text(f"  {entry.text()}") for entry in sources]
         notes = self.notes()
         if notes:
             parts.append(Text("Notes:", style="bold"))
@@ -375,10 +428,10 @@ def _template(name: str) -> Any:
     return environment.get_template(name)
 
 
-def _html_title(cell: Cell) -> str:
+def _html_title(cell: Cell, names: dict[str, str]) -> str:
     """Return the tooltip of an HTML cell: each fact with its verification status."""
     facts = [f"{p.citation}: {p.verification}" for p in cell.provisions]
-    facts += [evidence_text(a, cell.instrument) for a in cell.attestations]
+    facts += [evidence_text(a, cell.instrument, names) for a in cell.attestations]
     return "\n".join(facts) or "not annotated"
 
 

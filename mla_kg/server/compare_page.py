@@ -74,6 +74,7 @@ async def compare_page(request: Request) -> Response:
             instruments=comparison.instruments,
             features=[row for row in comparison.features if row.group in groups],
             official_texts=comparison.official_texts,
+            sources=comparison.sources,
         )
     if wanted:
         return _download(comparison, wanted)
@@ -92,6 +93,7 @@ async def compare_page(request: Request) -> Response:
         matrix=matrix,
         notes=notes,
         legend=LEGEND,
+        sources=comparison.source_legend(),
         instruments=instruments,
         names=names,
         selected=ids,

@@ -367,7 +367,10 @@ def test_compare_page_shows_the_matrix(client: httpx.Client, kg: KnowledgeGraph)
         r'<td class="(present|absent|unknown)[^"]*"\s+title="[^"]*">(.*?)</td>', page, re.S
     )
     assert len(cells) == len(comparison) * len(ids)
-    expected = [(row.cells[i].status, row.cells[i].text(None)) for row in comparison for i in ids]
+    names = comparison.source_names
+    expected = [
+        (row.cells[i].status, row.cells[i].text(None, names)) for row in comparison for i in ids
+    ]
     shown = [(status, html.unescape(re.sub(r"<[^>]+>", "", text))) for status, text in cells]
     # Conflicting cells carry a "[note n]" mark after their text; the rest is verbatim.
     assert [s for s, _ in shown] == [s for s, _ in expected]
@@ -378,6 +381,14 @@ def test_compare_page_shows_the_matrix(client: httpx.Client, kg: KnowledgeGraph)
         path = provision.iri.replace("https://w3id.org/mla-kg", "")
         assert f'<a href="{path}">{escape(provision.citation)}' in page
     assert f'<span class="dagger" title="{RECALLED_MARK} recalled' in page
+    # Cells name sources by short name; the legend lists each once, with its address and key.
+    listed = page[page.index("<h3>Sources</h3>") :]
+    for entry in comparison.source_legend():
+        assert listed.count(f">{escape(entry.name)}: ") == 1, entry.name
+        assert escape(entry.keys) in listed
+        for url in entry.addresses:
+            assert f'href="{escape(url)}"' in listed or escape(url) in listed
+    assert "(s_nl)" not in page and "research-jp-us-mlat" not in page
 
 
 def test_compare_page_by_group(client: httpx.Client, kg: KnowledgeGraph) -> None:

@@ -28,6 +28,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
+from .text import source_short_name
+
 BASE = "https://w3id.org/mla-kg/"
 MLA = Namespace(BASE + "ontology#")
 INSTRUMENT = Namespace(BASE + "id/instrument/")
@@ -102,6 +104,7 @@ class SourceEntry(Strict):
     url: str
     what: str
     kind: Literal["official", "scholarly", "non-official"]
+    short_name: Annotated[str, Field(min_length=1, max_length=60)] | None = None
     derived_from: Copy | None = None
 
 
@@ -308,6 +311,8 @@ class Converter:
             )
         )
         g.add((record, MLA.sourceKey, RDFLiteral(RECALL)))
+        short = f"participation sheet {self.file.instrument}"
+        g.add((record, MLA.shortName, RDFLiteral(short)))
         self.note_source(record)
         for key, entry in sorted(self.file.sources.items()):
             iri = self.source_iri(key)
@@ -316,6 +321,8 @@ class Converter:
             g.add((iri, DCTERMS.title, RDFLiteral(" ".join(entry.what.split()), lang="en")))
             g.add((iri, MLA.url, RDFLiteral(entry.url, datatype=XSD.anyURI)))
             g.add((iri, MLA.sourceKey, RDFLiteral(key)))
+            short = entry.short_name or source_short_name(entry.what, entry.url)
+            g.add((iri, MLA.shortName, RDFLiteral(short)))
             if entry.derived_from is not None:
                 copy = entry.derived_from
                 node = URIRef(f"{iri}/copy")

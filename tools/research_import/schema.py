@@ -302,6 +302,7 @@ class Source(Record):
 
     url: str | None = None
     what: str | None = None
+    short_name: str | None = Field(None, min_length=1, max_length=60)
     reliability: str | None = None
     seen_via: str | None = None
     derived_from: DerivedFrom | None = None

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from .base import SheetBase
 from .items import Item
-from .text import slug
+from .text import slug, source_short_name
 from .vocabulary import MLA, SOURCE
 
 SEED_PATH = "shared/seeds/weyembergh-wieczorek-eu-japan-mla.txt"
@@ -114,6 +114,8 @@ SEED_MOJ_TITLE = "Ministry of Justice of Japan: Mutual Legal Assistance in Crimi
 
 # Checked against the first lines of shared/seeds/weyembergh-wieczorek-eu-japan-mla.txt.
 SEED_CREATORS = ("Anne Weyembergh", "Irene Wieczorek")
+#: How tables name the seed article: its authors and year, as lawyers cite an article.
+SEED_SHORT_NAME = "Weyembergh & Wieczorek 2020"
 # Not in the project copy: the Durham Research Online record of the article gives the journal,
 # volume (issue), year and pages; the vLex record gives the DOI.
 SEED_PUBLISHED_IN = "https://dro.dur.ac.uk/31382/"
@@ -133,6 +135,7 @@ def add_seed_record(g: Graph) -> None:
         g.add((seed, DCTERMS.creator, Literal(creator)))
     g.add((seed, MLA.url, Literal(SEED_PATH, datatype=XSD.anyURI)))
     g.add((seed, MLA.sourceKey, Literal("seed")))
+    g.add((seed, MLA.shortName, Literal(SEED_SHORT_NAME)))
     # The project copy is the authors' manuscript and states no journal, volume or year; these
     # come from the Durham Research Online record (SEED_PUBLISHED_IN), the DOI from vLex.
     g.add((seed, DCTERMS.isPartOf, SOURCE["seed-journal"]))
@@ -166,6 +169,7 @@ def add_seed_moj_record(g: Graph) -> None:
     g.add((moj, DCTERMS.title, Literal(SEED_MOJ_TITLE, lang="en")))
     g.add((moj, MLA.url, Literal(SEED_MOJ_PATH, datatype=XSD.anyURI)))
     g.add((moj, MLA.sourceKey, Literal("seed_moj")))
+    g.add((moj, MLA.shortName, Literal("MOJ Japan MLA page")))
     g.add(
         (
             moj,
@@ -190,6 +194,7 @@ class SourcesMixin(SheetBase):
         g.add((record, DCTERMS.title, Literal(f"mla-kg research fact sheet: {self.id}", lang="en")))
         g.add((record, MLA.url, Literal(RESEARCH_RECORD_URL, datatype=XSD.anyURI)))
         g.add((record, MLA.sourceKey, Literal(f"research-{self.id}")))
+        g.add((record, MLA.shortName, Literal(f"fact sheet {self.id}")))
         for key in list(sources.data):
             entry = sources.sub(key)
             assert entry is not None
@@ -237,6 +242,9 @@ class SourcesMixin(SheetBase):
         g.add((iri, RDF.type, cls))
         g.add((iri, DCTERMS.title, Literal(what, lang="en")))
         g.add((iri, MLA.sourceKey, Literal(key)))
+        first_url = (url or "").split(" ; ", 1)[0].strip()
+        short = entry.text("short_name") or source_short_name(what, first_url)
+        g.add((iri, MLA.shortName, Literal(short)))
         if url:
             for one in (u.strip() for u in url.split(" ; ")):
                 g.add((iri, MLA.url, Literal(one, datatype=XSD.anyURI)))
@@ -247,9 +255,9 @@ class SourcesMixin(SheetBase):
         g.add((iri, MLA.note, Literal(f"Cited by the fact sheet {self.id}", lang="en")))
         copy = entry.sub("derived_from")
         if copy is not None:
-            self.copies[iri] = self.add_copy_node(iri, copy)
+            self.copies[iri] = self.add_copy_node(iri, copy, short)
 
-    def add_copy_node(self, record: URIRef, copy: Item) -> URIRef:
+    def add_copy_node(self, record: URIRef, copy: Item, name: str) -> URIRef:
         """Add the copy of an official record that was actually read (PROV).
 
         A fact citing ``record`` is then ``prov:wasDerivedFrom`` this copy: the record is the
@@ -266,6 +274,7 @@ class SourcesMixin(SheetBase):
         g.add((node, RDF.type, MLA.NonOfficialSource))
         title = f"Copy read of {record.rsplit('/', 1)[-1]}: {repository} at {commit}, {path}"
         g.add((node, DCTERMS.title, Literal(title, lang="en")))
+        g.add((node, MLA.shortName, Literal(f"copy read of {name}")))
         g.add(
             (
                 node,

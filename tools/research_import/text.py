@@ -37,6 +37,42 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("'", "")).strip("-")
 
 
+#: The most characters of a derived short name (cut at a word, marked with an ellipsis).
+SHORT_NAME_LENGTH = 48
+
+#: Marks that open some descriptions and say nothing about which document it is.
+_LEAD_MARKS = re.compile(
+    r"^(?:NOT OFFICIAL|NOT RELIABLE)\s*:\s*|^Reproduction \(not official\)(?:,| of)(?: the)?\s*"
+)
+
+
+def source_short_name(what: str, url: str | None) -> str:
+    """Return the short name a table shows for a source without ``short_name`` in its sheet.
+
+    A Dutch treaty record is named by its database and record number, a Dutch Treaty Series
+    entry by its citation; any other source by the head of its description (up to the first
+    colon, dash, semicolon, comma or bracket), cut at a word after 48 characters.
+
+    >>> source_short_name("Dutch government treaty database ...", "https://wetten.overheid.nl/BWBV0004049")
+    'wetten.overheid.nl BWBV0004049'
+    >>> source_short_name("Dutch Treaty Series ...", "https://zoek.officielebekendmakingen.nl/dossier/trb-2002-30.html")
+    'Trb. 2002, 30'
+    >>> source_short_name("NOT OFFICIAL: news report on the signing, 2009", None)
+    'news report on the signing'
+    """
+    record = re.search(r"wetten\.overheid\.nl/(BWBV\d+)", url or "")
+    if record:
+        return f"wetten.overheid.nl {record.group(1)}"
+    series = re.search(r"trb-(\d{4})-(\d+)", url or "")
+    if series:
+        return f"Trb. {series.group(1)}, {series.group(2)}"
+    text = _LEAD_MARKS.sub("", " ".join(what.split()))
+    head = re.split(r": | - | — |; | \(|, ", text, maxsplit=1)[0].strip() or text
+    if len(head) > SHORT_NAME_LENGTH:
+        head = head[:SHORT_NAME_LENGTH].rsplit(" ", 1)[0] + "…"
+    return head
+
+
 def annex_segment(number: str) -> str:
     """Return the IRI segment of an annex: roman numerals stay upper-case, others are slugged."""
     return number if ROMAN.match(number) else slug(number)
