@@ -84,4 +84,21 @@ def sibling_key(iri: str, parent: str, order: float) -> tuple[Any, ...]:
     return (_SEGMENT_RANK.get(segment, 3), order, provision_key(iri))
 
 
-__all__ = ["local_name", "mla_name", "provision_key", "sibling_key", "slug"]
+def subdivision_anchor(iri: str) -> str:
+    """Return the fragment id of a subdivision on its instrument's page, ``""`` for other IRIs.
+
+    >>> subdivision_anchor("https://w3id.org/mla-kg/id/instrument/eu-jp-mla/art/11/para/1")
+    'art-11-para-1'
+    """
+    parts = iri.split("/")
+    return "-".join(parts[parts.index("instrument") + 2 :]) if "instrument" in parts else ""
+
+
+__all__ = [
+    "local_name",
+    "mla_name",
+    "provision_key",
+    "sibling_key",
+    "slug",
+    "subdivision_anchor",
+]
