@@ -71,8 +71,9 @@ def sibling_key(iri: str, parent: str, order: float) -> tuple[Any, ...]:
     """Return the sort key of a subdivision among its parent's parts, as the instrument prints them.
 
     Articles, then annexes, then unplaced provisions (by the IRI segment under ``parent``), each
-    kind by its ``order``, then by :func:`provision_key`. The outline of the library and CLI
-    (:mod:`mla_kg.compare.outline`) and the server's instrument pages both sort with it.
+    kind by its ``order``, then by :func:`provision_key`. The one outline
+    (:mod:`mla_kg.compare.outline`), which the CLI prints and the server's pages render, sorts
+    with it.
 
     >>> base = "https://w3id.org/mla-kg/id/instrument/eu-jp-mla"
     >>> parts = [(base + "/annex/I", 1.0), (base + "/art/2", 2.0), (base + "/art/1", 1.0)]

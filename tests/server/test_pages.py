@@ -428,6 +428,15 @@ def test_ontology_page_lists_classes_properties_and_features(
 # --- the comparison sent by the worker: the domain's object itself, pickled through the pipe ---
 
 
+def test_outline_crosses_the_worker_pipe_unchanged(kg: KnowledgeGraph) -> None:
+    from multiprocessing.reduction import ForkingPickler
+
+    original = kg.outline("eu-jp-mla")
+    received = pickle.loads(ForkingPickler.dumps(original))
+    assert received == original and received.to_text() == original.to_text()
+    assert any(node.features for _, node in received.walk())
+
+
 def test_comparison_crosses_the_worker_pipe_unchanged(kg: KnowledgeGraph) -> None:
     from multiprocessing.reduction import ForkingPickler
 
