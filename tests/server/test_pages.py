@@ -391,6 +391,10 @@ def test_compare_page_by_group(client: httpx.Client, kg: KnowledgeGraph) -> None
         assert f'title="{row.id}">' in body
     for row in outside:
         assert f'title="{row.id}">' not in body
+    # The group choices stay every group of the comparison, the chosen one selected.
+    choices = re.findall(r'<option value="(\w+)"( selected)?>', page.split('name="group"')[1])
+    assert [g for g, _ in choices] == [g for g, _, _ in comparison.groups()]
+    assert [g for g, selected in choices if selected] == ["refusal"]
 
 
 def test_compare_unknown_instrument_is_400_listing_known_ids(
