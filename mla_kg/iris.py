@@ -71,8 +71,9 @@ def sibling_key(iri: str, parent: str, order: float) -> tuple[Any, ...]:
     """Return the sort key of a subdivision among its parent's parts, as the instrument prints them.
 
     Articles, then annexes, then unplaced provisions (by the IRI segment under ``parent``), each
-    kind by its ``order``, then by :func:`provision_key`. The outline of the library and CLI
-    (:mod:`mla_kg.compare.outline`) and the server's instrument pages both sort with it.
+    kind by its ``order``, then by :func:`provision_key`. The one outline
+    (:mod:`mla_kg.compare.outline`), which the CLI prints and the server's pages render, sorts
+    with it.
 
     >>> base = "https://w3id.org/mla-kg/id/instrument/eu-jp-mla"
     >>> parts = [(base + "/annex/I", 1.0), (base + "/art/2", 2.0), (base + "/art/1", 1.0)]
@@ -84,4 +85,21 @@ def sibling_key(iri: str, parent: str, order: float) -> tuple[Any, ...]:
     return (_SEGMENT_RANK.get(segment, 3), order, provision_key(iri))
 
 
-__all__ = ["local_name", "mla_name", "provision_key", "sibling_key", "slug"]
+def subdivision_anchor(iri: str) -> str:
+    """Return the fragment id of a subdivision on its instrument's page, ``""`` for other IRIs.
+
+    >>> subdivision_anchor("https://w3id.org/mla-kg/id/instrument/eu-jp-mla/art/11/para/1")
+    'art-11-para-1'
+    """
+    parts = iri.split("/")
+    return "-".join(parts[parts.index("instrument") + 2 :]) if "instrument" in parts else ""
+
+
+__all__ = [
+    "local_name",
+    "mla_name",
+    "provision_key",
+    "sibling_key",
+    "slug",
+    "subdivision_anchor",
+]

@@ -646,6 +646,63 @@ def test_outline_marks_recalled_numbers(kg: KnowledgeGraph) -> None:
     assert "Art 11  “Grounds for refusal of assistance”" in text
 
 
+def test_outline_carries_each_subdivisions_features_and_candidates(kg: KnowledgeGraph) -> None:
+    structure = kg.outline("eu-jp-mla")
+    rows = kg.query(
+        """PREFIX mla: <https://w3id.org/mla-kg/ontology#>
+        SELECT ?i ?s ?r ?f WHERE {
+          ?s mla:inInstrument ?i ; ?r ?f . FILTER(?r IN (mla:hasFeature, mla:candidateFeature))
+        }""",
+        {"i": kg.instrument_iri("eu-jp-mla")},
+    ).rows
+    expected: dict[str, set[tuple[str, bool]]] = {}
+    for r in rows:
+        expected.setdefault(str(r["s"]), set()).add(
+            (str(r["f"]), str(r["r"]).endswith("candidateFeature"))
+        )
+    shown = {
+        node.iri: {(f.iri, f.candidate) for f in node.features}
+        for _, node in structure.walk()
+        if node.features
+    }
+    assert shown == expected
+    assert any(candidate for pairs in shown.values() for _, candidate in pairs)  # both kinds met
+    for _, node in structure.walk():
+        kinds = [(f.candidate, f.label) for f in node.features]
+        assert kinds == sorted(kinds)  # annotated first, each kind by label
+    point = structure.find("Art 11(1)(b)")
+    labels = {f.id: f.label for f in point.features}
+    assert labels["refusal-death-penalty-abstract"].startswith(
+        "Refusal: offence punishable by death"
+    )
+    as_data = structure.to_dict()["parts"]
+    assert any(part["features"] for part in as_data) or any(
+        child["features"] for part in as_data for child in part["children"]
+    )
+
+
+def test_outline_locates_a_subdivision_and_the_parts_above_it(kg: KnowledgeGraph) -> None:
+    structure = kg.outline("eu-jp-mla")
+    point = structure.find("Art 11(1)(b)")
+    above, found = structure.locate(point.iri)
+    assert found is point
+    assert [node.citation for node in above] == ["Art 11", "Art 11(1)"]
+    assert point.anchor == "art-11-para-1-point-b"
+    assert structure.locate(structure.find("Art 11").iri)[0] == []
+    with pytest.raises(KeyError, match="no subdivision"):
+        structure.locate(str(kg.instrument_iri("eu-jp-mla")) + "/art/999")
+
+
+def test_a_group_filter_keeps_the_groups_it_chose_from(kg: KnowledgeGraph) -> None:
+    full = kg.compare(["eu-jp-mla", "eu-us-mla"])
+    refusal = kg.compare(["eu-jp-mla", "eu-us-mla"], groups=["refusal"])
+    every = [(group, label) for group, label, _ in full.groups()]
+    assert full.all_groups == every and len(every) > 1
+    assert refusal.all_groups == every  # the choices, not only the group shown
+    assert {row.group for row in refusal} == {"refusal"}
+    assert "all_groups" not in refusal.to_dict()  # not part of the JSON contract
+
+
 def test_model_profile_score_is_the_share_of_improved_markers(kg: KnowledgeGraph) -> None:
     profile = kg.model_profile("eu-jp-mla")
     models = {

@@ -34,7 +34,7 @@ from mla_kg.compare.cells import (
 )
 from mla_kg.compare.diff import DIFF_CATEGORIES, DiffEntry, InstrumentDiff, diff
 from mla_kg.compare.matrix import Comparison, compare
-from mla_kg.compare.outline import Outline, OutlineNode, outline
+from mla_kg.compare.outline import Outline, OutlineFeature, OutlineNode, outline
 from mla_kg.compare.profile import Marker, ModelProfile, model_profile
 from mla_kg.verification import RECALLED_LEGEND, RECALLED_MARK, VERIFICATIONS
 
@@ -57,6 +57,7 @@ __all__ = [
     "Marker",
     "ModelProfile",
     "Outline",
+    "OutlineFeature",
     "OutlineNode",
     "Provision",
     "compare",

@@ -43,12 +43,16 @@ class Comparison(MatrixRendering):
         links the instrument to them); not part of the JSON contract.
     :ivar sources: the sources the cells may cite, by IRI, as the graph names them;
         :meth:`cited` gives those the rows cite, with the names the renderings show.
+    :ivar all_groups: ``(group id, group label)`` of every group the comparison could show
+        before its ``groups`` filter, in scheme order: what a group filter may choose from
+        (the server's dropdown); not part of the JSON contract.
     """
 
     instruments: list[str]
     features: list[FeatureRow]
     official_texts: dict[str, list[str]] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    all_groups: list[tuple[str, str]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[FeatureRow]:
         """Iterate over the rows."""
@@ -358,6 +362,10 @@ def compare(
             if wanted is None or feature_id in wanted:
                 naming.setdefault(feature_id, entry)
     rows = {feature_id: _feature_row(r) for feature_id, (_, r) in naming.items()}
+    in_order = sorted(rows, key=lambda f: naming[f][0])
+    all_groups: dict[str, str] = {}
+    for feature_id in in_order:
+        all_groups.setdefault(rows[feature_id].group, rows[feature_id].group_label)
     if groups:
         # With a feature filter the rows hold only those features' groups; ask the scheme.
         known = _feature_groups(kg) if feature_ids else {row.group for row in rows.values()}
@@ -366,11 +374,7 @@ def compare(
             raise InvalidParameter(
                 "groups", unknown[0], f"a feature group: {', '.join(sorted(known))}"
             )
-    selected = [
-        rows[f]
-        for f in sorted(rows, key=lambda f: naming[f][0])
-        if not groups or rows[f].group in groups
-    ]
+    selected = [rows[f] for f in in_order if not groups or rows[f].group in groups]
     for row in selected:
         row.cells = {}
         for i in ids:
@@ -385,4 +389,5 @@ def compare(
         features=selected,
         official_texts=texts,
         sources=load_sources(kg, cited),
+        all_groups=list(all_groups.items()),
     )

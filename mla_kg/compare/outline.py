@@ -10,11 +10,32 @@ from typing import TYPE_CHECKING, Any
 from mla_kg.compare.cells import sort_number, term_text
 from mla_kg.compare.matrix import resolve_instruments
 from mla_kg.compare.render import md_escape
-from mla_kg.iris import mla_name, sibling_key
+from mla_kg.iris import mla_name, sibling_key, slug, subdivision_anchor
 from mla_kg.verification import RECALLED_LEGEND, RECALLED_MARK
 
 if TYPE_CHECKING:
     from mla_kg.graph.store import GraphStore
+
+
+@dataclass(frozen=True)
+class OutlineFeature:
+    """A feature of the scheme that a subdivision carries.
+
+    :ivar iri: the feature.
+    :ivar id: its id (``bank-secrecy-excluded``).
+    :ivar label: its English label (its id where there is none).
+    :ivar candidate: whether the research marks it as uncertain (``mla:candidateFeature``):
+        a candidate is shown as "cf." and never counted in a comparison.
+    """
+
+    iri: str
+    id: str
+    label: str
+    candidate: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the feature as JSON-ready data."""
+        return {"id": self.id, "iri": self.iri, "label": self.label, "candidate": self.candidate}
 
 
 @dataclass
@@ -31,6 +52,7 @@ class OutlineNode:
     :ivar heading_verification: the heading's status where it differs.
     :ivar number_confidence: how sure the research is of the number, where stated.
     :ivar state: the State an annex entry is about.
+    :ivar features: the features it carries, annotated ones first, each kind by label.
     :ivar children: the parts, in order.
     """
 
@@ -47,6 +69,7 @@ class OutlineNode:
     state: str = ""
     summary: str = ""
     citation_recalled: bool = False
+    features: list[OutlineFeature] = field(default_factory=list)
     children: list[OutlineNode] = field(default_factory=list)
 
     @property
@@ -54,12 +77,21 @@ class OutlineNode:
         """Return whether the citation is not verified (this part or a part above is recalled)."""
         return self.verification == "recalled" or self.citation_recalled
 
+    @property
+    def heading_recalled(self) -> bool:
+        """Return whether the heading is only recalled (its own status, else the node's)."""
+        return (self.heading_verification or self.verification) == "recalled"
+
+    @property
+    def anchor(self) -> str:
+        """Return the subdivision's fragment id on its instrument's page (``art-11-para-1``)."""
+        return subdivision_anchor(self.iri)
+
     def line(self) -> str:
         """Return the one-line description of the subdivision, with recalled marks."""
         text = self.citation + (RECALLED_MARK if self.recalled else "")
         if self.heading:
-            recalled_heading = (self.heading_verification or self.verification) == "recalled"
-            text += f"  “{self.heading}”" + (RECALLED_MARK if recalled_heading else "")
+            text += f"  “{self.heading}”" + (RECALLED_MARK if self.heading_recalled else "")
         elif self.subject:
             text += f"  [{self.subject}]"
         details = [self.verification or "no status"]
@@ -82,6 +114,7 @@ class OutlineNode:
             "number_confidence": self.number_confidence or None,
             "state": self.state or None,
             "summary": self.summary or None,
+            "features": [feature.to_dict() for feature in self.features],
             "children": [child.to_dict() for child in self.children],
         }
 
@@ -104,6 +137,29 @@ class Outline:
             depth, node = stack.pop()
             yield depth, node
             stack += [(depth + 1, child) for child in reversed(node.children)]
+
+    def locate(self, iri: str) -> tuple[list[OutlineNode], OutlineNode]:
+        """Return the subdivision with this IRI and the parts above it, outermost first.
+
+        :raises KeyError: if the outline has no such subdivision.
+        """
+        path: list[OutlineNode] = []
+
+        def search(nodes: list[OutlineNode]) -> OutlineNode | None:
+            for node in nodes:
+                if node.iri == iri:
+                    return node
+                path.append(node)
+                found = search(node.children)
+                if found is not None:
+                    return found
+                path.pop()
+            return None
+
+        found = search(self.parts)
+        if found is None:
+            raise KeyError(f"{self.instrument} has no subdivision {iri}")
+        return path, found
 
     def find(self, citation: str) -> OutlineNode:
         """Return the subdivision with this citation.
@@ -155,7 +211,6 @@ def outline(kg: GraphStore, instrument: str) -> Outline:
     'Grounds for refusal of assistance'
     """
     (instrument_id,) = resolve_instruments(kg, [instrument])
-    iri = str(kg.instrument_iri(instrument_id))
     nodes: dict[str, OutlineNode] = {}
     parents: dict[str, str] = {}
     for r in kg.run("instrument_outline", instrument=instrument_id).rows:
@@ -177,6 +232,7 @@ def outline(kg: GraphStore, instrument: str) -> Outline:
                 summary=term_text(r.get("summary")),
             )
             parents[key] = term_text(r.get("parent"))
+    _add_features(kg, instrument_id, nodes)
     top: list[OutlineNode] = []
     for key, node in nodes.items():
         parent = nodes.get(parents[key])
@@ -189,5 +245,24 @@ def outline(kg: GraphStore, instrument: str) -> Outline:
             finish(node.children, recalled_above or node.verification == "recalled")
 
     finish(top, False)
-    del iri
     return Outline(instrument_id, top)
+
+
+def _add_features(kg: GraphStore, instrument_id: str, nodes: dict[str, OutlineNode]) -> None:
+    """Give each subdivision the features it carries (named query ``subdivision_features``)."""
+    for r in kg.run("subdivision_features", instrument=instrument_id).rows:
+        node = nodes.get(term_text(r.get("subdivision")))
+        if node is None:
+            continue
+        iri = term_text(r.get("feature"))
+        feature_id = term_text(r.get("featureId")) or slug(iri)
+        feature = OutlineFeature(
+            iri=iri,
+            id=feature_id,
+            label=term_text(r.get("featureLabel")) or feature_id,
+            candidate=mla_name(r.get("relation")) == "candidateFeature",
+        )
+        if feature not in node.features:
+            node.features.append(feature)
+    for node in nodes.values():
+        node.features.sort(key=lambda f: (f.candidate, f.label))

@@ -30,7 +30,11 @@ DOWNLOAD_LABELS = {"csv": "CSV", "json": "JSON", "md": "Markdown", "html": "HTML
 
 
 async def compare_page(request: Request) -> Response:
-    """Serve ``/compare?i=<id>&i=<id>[&group=<group>]``: the comparison matrix."""
+    """Serve ``/compare?i=<id>&i=<id>[&group=<group>]``: the comparison matrix.
+
+    The comparison layer filters the groups (``compare(..., groups=...)``, as ``mla-kg compare
+    --group`` does); the group choices are the comparison's ``all_groups``.
+    """
     endpoint = _endpoint(request)
     asked = request.query_params.getlist("i")
     groups = [g for g in request.query_params.getlist("group") if g]
@@ -56,26 +60,12 @@ async def compare_page(request: Request) -> Response:
                 "/compare?i=eu-jp-mla&i=eu-us-mla.",
                 instruments=instruments,
             )
-        comparison = await endpoint.compare(ids)
+        comparison = await endpoint.compare(ids, groups)
     except ProtocolError as error:
+        if error.title == "Unknown feature group":
+            message = f"{error.message[:1].upper()}{error.message[1:]} (or none for every group)."
+            return error_page(400, error.title, message, instruments=instruments)
         return _protocol_error_page(error)
-    all_groups = [(g, label) for g, label, _ in comparison.groups()]
-    if groups:
-        wrong = [g for g in groups if g not in dict(all_groups)]
-        if wrong:
-            return error_page(
-                400,
-                "Unknown feature group",
-                f"There is no feature group {', '.join(map(repr, wrong))}; the groups are "
-                f"{', '.join(g for g, _ in all_groups)}.",
-                instruments=instruments,
-            )
-        comparison = Comparison(
-            instruments=comparison.instruments,
-            features=[row for row in comparison.features if row.group in groups],
-            official_texts=comparison.official_texts,
-            sources=comparison.sources,
-        )
     if wanted:
         return _download(comparison, wanted)
     notes = comparison.notes()
@@ -97,7 +87,7 @@ async def compare_page(request: Request) -> Response:
         instruments=instruments,
         names=names,
         selected=ids,
-        groups=all_groups,
+        groups=comparison.all_groups,
         selected_groups=groups,
         downloads=_download_links(ids, groups),
         page="compare",

@@ -2,10 +2,10 @@
 
 :class:`Endpoint` holds the worker pool, the lookup lane (:mod:`mla_kg.server.lanes`), the
 per-client cap and the answer caps. Pages reach the data only through it (also at
-``request.app.state.endpoint``): ``select``, ``select_many``, ``graph``, ``compare`` and
-``named_query``. Rows are dicts of :class:`~mla_kg.server.results.Term`, unbound variables
-absent. User text never enters SPARQL text: it is bound as an rdflib ``URIRef`` or ``Literal``
-through ``bindings`` (a plain ``str`` is refused).
+``request.app.state.endpoint``): ``select``, ``select_many``, ``graph``, ``compare``,
+``outline`` and ``named_query``. Rows are dicts of :class:`~mla_kg.server.results.Term`,
+unbound variables absent. User text never enters SPARQL text: it is bound as an rdflib
+``URIRef`` or ``Literal`` through ``bindings`` (a plain ``str`` is refused).
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from mla_kg.graph.queries import load_queries
 from mla_kg.paths import PAGE_QUERIES_DIR
 from mla_kg.server import results
 from mla_kg.server.dataset import Dataset
-from mla_kg.server.engine import CompareJob, Job, RowsJob, SparqlJob
+from mla_kg.server.engine import CompareJob, Job, OutlineJob, RowsJob, SparqlJob
 from mla_kg.server.lanes import ClientSlots, TooManyQueries, lookup_lane
 from mla_kg.server.limits import DEFAULT_CLIENT_QUERIES, DEFAULT_MAX_BYTES
 from mla_kg.server.protocol import ProtocolError
 from mla_kg.server.worker import WorkerPool
 
 if TYPE_CHECKING:
-    from mla_kg.compare import Comparison
+    from mla_kg.compare import Comparison, Outline
 
 _BASE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?/(?:[A-Za-z0-9._~\-]+/)*\Z")
 
@@ -216,17 +216,32 @@ class Endpoint:
             answer.media_type, answer.body, answer.count, answer.truncation is not None
         )
 
-    async def compare(self, instrument_ids: Sequence[str]) -> Comparison:
+    async def compare(
+        self, instrument_ids: Sequence[str], groups: Sequence[str] = ()
+    ) -> Comparison:
         """Return the comparison of instruments, the comparison layer's own object.
 
         It is built in a worker and crosses the pipe pickled (about 100 kB for the three
         agreements, no slower than its JSON form was, and without rebuilding it).
 
-        :raises ProtocolError: 404 naming the known ids when an id is unknown.
+        :param groups: only the features of these groups, filtered by the comparison layer.
+        :raises ProtocolError: 404 naming the known ids when an id is unknown; 400 for an
+            unknown group.
         """
-        answer = await self.run(CompareJob(tuple(str(i) for i in instrument_ids)))
+        job = CompareJob(tuple(str(i) for i in instrument_ids), tuple(str(g) for g in groups))
+        answer = await self.run(job)
         comparison: Comparison = answer.data
         return comparison
+
+    async def outline(self, instrument: str) -> Outline:
+        """Return an instrument's outline, the comparison layer's own object (pickled, 50 kB).
+
+        :param instrument: the instrument's id or IRI.
+        :raises ProtocolError: 404 naming the known ids when the instrument is unknown.
+        """
+        answer = await self.run(OutlineJob(str(instrument)))
+        found: Outline = answer.data
+        return found
 
     def named_query(self, name: str) -> str:
         """Return the text of a page query, ``mla_kg/server/queries/<name>.rq``.

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mla_kg.errors import MlaKgError, UnknownInstrument
+from mla_kg.errors import InvalidParameter, MlaKgError, UnknownInstrument
 from mla_kg.namespaces import PREFIXES
 from mla_kg.server import guard, protocol, results
 from mla_kg.server.protocol import ProtocolError
@@ -82,12 +82,27 @@ class RowsJob:
 
 @dataclass(frozen=True)
 class CompareJob:
-    """A comparison matrix from the comparison layer (``mla_kg.compare``)."""
+    """A comparison matrix from the comparison layer (``mla_kg.compare``).
+
+    :ivar instruments: the instrument ids, in column order.
+    :ivar groups: only the features of these groups (none: every group), as ``--group`` does.
+    """
 
     instruments: tuple[str, ...]
+    groups: tuple[str, ...] = ()
 
 
-Job = SparqlJob | RowsJob | CompareJob | RequestJob
+@dataclass(frozen=True)
+class OutlineJob:
+    """The outline of one instrument from the comparison layer (``mla_kg.compare.outline``).
+
+    :ivar instrument: the instrument's id or IRI.
+    """
+
+    instrument: str
+
+
+Job = SparqlJob | RowsJob | CompareJob | RequestJob | OutlineJob
 
 
 @dataclass
@@ -102,7 +117,8 @@ class Answer:
     :ivar truncated_at: the row cap when the answer was cut there.
     :ivar truncation: why the answer was cut (row or byte cap), for the marker header.
     :ivar rows: for a :class:`RowsJob`, the rows of each query.
-    :ivar data: for a :class:`CompareJob`, the :class:`~mla_kg.compare.Comparison`.
+    :ivar data: for a :class:`CompareJob`, the :class:`~mla_kg.compare.Comparison`; for an
+        :class:`OutlineJob`, the :class:`~mla_kg.compare.Outline`.
     :ivar message: what went wrong, when ``status`` is an error.
     :ivar title: a short name of the problem.
     """
@@ -178,6 +194,8 @@ class Engine:
             return self._rows(job)
         if isinstance(job, RequestJob):
             return Answer(data=run_request(self.knowledge_graph(), job))
+        if isinstance(job, OutlineJob):
+            return self._outline(job)
         return self._compare(job)
 
     def knowledge_graph(self) -> Any:
@@ -307,13 +325,29 @@ class Engine:
                 include_bundled=self.settings.include_bundled,
             )
         try:
-            comparison = self._graph.compare(list(job.instruments))
+            comparison = self._graph.compare(list(job.instruments), groups=list(job.groups))
         except UnknownInstrument as error:
             raise ProtocolError(404, str(error), "Unknown instrument") from None
+        except InvalidParameter as error:
+            if error.parameter != "groups":
+                raise ProtocolError(400, str(error)) from None
+            message = f"there is no feature group {error.value!r}; use {error.expected}"
+            raise ProtocolError(400, message, "Unknown feature group") from None
         except MlaKgError as error:
             raise ProtocolError(400, str(error)) from None
         # The Comparison itself, pickled through the pipe: the page renders it as the CLI does.
         return Answer(data=comparison, count=len(comparison))
+
+    def _outline(self, job: OutlineJob) -> Answer:
+        """Build an instrument's outline with the comparison layer, as ``mla-kg outline`` does."""
+        try:
+            found = self.knowledge_graph().outline(job.instrument)
+        except UnknownInstrument as error:
+            raise ProtocolError(404, str(error), "Unknown instrument") from None
+        except MlaKgError as error:
+            raise ProtocolError(400, str(error)) from None
+        # The Outline itself, pickled through the pipe: the page renders the domain's tree.
+        return Answer(data=found, count=sum(1 for _ in found.walk()))
 
 
 def job_summary(job: Job) -> str:
@@ -324,4 +358,6 @@ def job_summary(job: Job) -> str:
         return f"{len(job.queries)} page queries"
     if isinstance(job, RequestJob):
         return request_job_summary(job)
+    if isinstance(job, OutlineJob):
+        return f"outline of {job.instrument}"
     return f"comparison of {', '.join(job.instruments)}"

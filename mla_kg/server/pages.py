@@ -35,11 +35,7 @@ from mla_kg.server.page_base import (  # noqa: F401  # noqa: F401
     resource_iri,
     short_name,
 )
-from mla_kg.server.resource_pages import (  # noqa: F401
-    build_outline,
-    instruments_page,
-    resource_page,
-)
+from mla_kg.server.resource_pages import instruments_page, resource_page
 
 # --------------------------------------------------------------------------------------------
 # The query page

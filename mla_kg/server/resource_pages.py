@@ -1,5 +1,9 @@
 """The resource pages of ``mla-kg serve``: one page per IRI under ``/id/`` and ``/feature/``.
 
+The outline of an instrument page, and the parts, breadcrumbs and features of a subdivision
+page, are the comparison layer's :class:`~mla_kg.compare.Outline` (what ``mla-kg outline``
+prints), built in a worker; the page renders it and builds no tree of its own.
+
 User input reaches SPARQL only as engine bindings (``URIRef`` values built from validated path
 segments), never as query text.
 """
@@ -15,7 +19,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from mla_kg.citation import InstrumentFacts, bibtex, csl_json, official_link, oscola
-from mla_kg.iris import sibling_key
 from mla_kg.namespaces import STATE, compact
 from mla_kg.server import protocol
 from mla_kg.server.page_base import (
@@ -44,6 +47,7 @@ from mla_kg.server.results import Term
 from mla_kg.server.state_page import Binding, state_bindings
 
 if TYPE_CHECKING:
+    from mla_kg.compare import OutlineFeature, OutlineNode
     from mla_kg.server.endpoint import Endpoint
 
 
@@ -59,98 +63,6 @@ class Value:
     term: Term
     label: str | None = None
     verification: str | None = None
-
-
-@dataclass
-class OutlineItem:
-    """A subdivision in the outline of an instrument."""
-
-    iri: str
-    parent: str
-    order: float
-    citation: str
-    heading: str | None = None
-    heading_verification: str | None = None
-    subject: str | None = None
-    summary: str | None = None
-    verification: str | None = None
-    features: list[tuple[str, str, bool]] = field(default_factory=list)
-    children: list[OutlineItem] = field(default_factory=list)
-
-    @property
-    def anchor(self) -> str:
-        """Return the fragment id of the item on its instrument's page (``art-11-para-1``)."""
-        parts = self.iri.split("/")
-        return "-".join(parts[parts.index("instrument") + 2 :]) if "instrument" in parts else ""
-
-    @property
-    def recalled(self) -> bool:
-        """Return whether the subdivision itself is only recalled."""
-        return self.verification == "recalled"
-
-    @property
-    def heading_recalled(self) -> bool:
-        """Return whether the heading is only recalled (its own status, else the item's)."""
-        return (self.heading_verification or self.verification) == "recalled"
-
-
-def _feature_entry(row: Mapping[str, Term]) -> tuple[str, str, bool]:
-    """Return (IRI, label, is candidate) of a ``resource_features`` answer."""
-    feature = row["feature"].value
-    label = row["featureLabel"].value if "featureLabel" in row else _local_name(feature)
-    return feature, label, row["relation"].value.endswith("candidateFeature")
-
-
-def _outline_key(item: OutlineItem) -> tuple[Any, ...]:
-    """Order siblings as printed, as the library's outline does (:func:`iris.sibling_key`)."""
-    return sibling_key(item.iri, item.parent, item.order)
-
-
-def build_outline(
-    rows: Sequence[Mapping[str, Term]], features: Sequence[Mapping[str, Term]], root: str
-) -> list[OutlineItem]:
-    """Return the subdivisions under ``root`` as a tree in printed order.
-
-    :param rows: answers of ``resource_outline``.
-    :param features: answers of ``resource_features``.
-    :param root: the IRI whose parts are wanted (an instrument or a subdivision).
-    """
-    items: dict[str, OutlineItem] = {}
-    for row in rows:
-        iri = row["subdivision"].value
-        if iri in items:  # a second heading or subject in another language
-            continue
-        order = row.get("order")
-        try:
-            number = float(order.value) if order else float("inf")
-        except ValueError:
-            number = float("inf")
-        text = {key: (row[key].value if key in row else None) for key in row}
-        items[iri] = OutlineItem(
-            iri=iri,
-            parent=row["parent"].value,
-            order=number,
-            citation=text.get("citation") or _local_name(iri),
-            heading=text.get("heading"),
-            heading_verification=_status(row.get("headingVerification")),
-            subject=text.get("subject"),
-            summary=text.get("summary"),
-            verification=_status(row.get("verification")),
-        )
-    for row in features:
-        iri, entry = row["subdivision"].value, _feature_entry(row)
-        if iri in items and entry not in items[iri].features:
-            items[iri].features.append(entry)
-    top: list[OutlineItem] = []
-    for item in items.values():
-        if item.parent == root:
-            top.append(item)
-        elif item.parent in items:
-            items[item.parent].children.append(item)
-    for item in items.values():
-        item.children.sort(key=_outline_key)
-        item.features.sort(key=lambda f: (f[2], f[1]))
-    return sorted(top, key=_outline_key)
 
 
 def _property_table(rows: Sequence[Mapping[str, Term]]) -> list[tuple[Term, list[Value]]]:
@@ -227,6 +139,14 @@ def _title(properties: list[tuple[Term, list[Value]]], iri: str) -> str:
     return _local_name(iri)
 
 
+def _instrument_of(properties: list[tuple[Term, list[Value]]]) -> str | None:
+    """Return the IRI of the instrument a resource is in (``mla:inInstrument``), if any."""
+    within = (
+        v.term.value for p, vs in properties if p.value == f"{_ONTOLOGY}inInstrument" for v in vs
+    )
+    return next(within, None)
+
+
 def _kinds(properties: list[tuple[Term, list[Value]]]) -> set[str]:
     """Return the page kinds (instrument, subdivision, state, ...) of a resource's types."""
     types = {v.term.value for prop, values in properties if prop.value == _RDF_TYPE for v in values}
@@ -252,28 +172,54 @@ def _attestations(rows: Sequence[Mapping[str, Term]]) -> list[dict[str, Any]]:
     return sorted(found.values(), key=lambda a: (a["kind"] != "presence", a["label"] or ""))
 
 
-def _breadcrumbs(iri: str, outline_rows: Sequence[Mapping[str, Term]]) -> list[tuple[str, str]]:
-    """Return (IRI, citation) of the instrument and each part above a subdivision."""
-    citations = {
-        row["subdivision"].value: row["citation"].value for row in outline_rows if "citation" in row
-    }
-    parents = {row["subdivision"].value: row["parent"].value for row in outline_rows}
-    chain: list[tuple[str, str]] = []
-    current = parents.get(iri)
-    while current is not None and len(chain) < 10:
-        chain.append((current, citations.get(current, _local_name(current))))
-        current = parents.get(current)
-    return list(reversed(chain))
-
-
 _VARY = {"Vary": "Accept"}
-_PAGE_QUERIES = (
-    "resource_properties",
-    "resource_incoming",
-    "resource_outline",
-    "resource_features",
-    "instrument_attestations",
-)
+_PAGE_QUERIES = ("resource_properties", "resource_incoming", "instrument_attestations")
+
+
+@dataclass
+class OutlinePart:
+    """What a page shows of its instrument's outline (empty for pages outside an instrument).
+
+    :ivar parts: the subdivisions under the page's resource (an instrument's whole outline).
+    :ivar breadcrumbs: (IRI, citation) of the instrument and each part above a subdivision.
+    :ivar features: the features the subdivision itself carries.
+    """
+
+    parts: list[OutlineNode] = field(default_factory=list)
+    breadcrumbs: list[tuple[str, str]] = field(default_factory=list)
+    features: list[OutlineFeature] = field(default_factory=list)
+
+
+async def _outline_part(
+    endpoint: Endpoint, iri: str, kinds: set[str], instrument: str | None
+) -> OutlinePart:
+    """Return the part of the domain's outline a resource page shows.
+
+    :param instrument: the instrument the resource is in (``mla:inInstrument``), if any.
+    :raises ProtocolError: when the worker fails, except for an instrument it does not know
+        (then the page has no outline).
+    """
+    within = iri if "instrument" in kinds else instrument
+    if within is None:
+        return OutlinePart()
+    try:
+        found = await endpoint.outline(within)
+    except ProtocolError as error:
+        if error.status == 404:
+            return OutlinePart()
+        raise
+    if within == iri:
+        return OutlinePart(parts=found.parts)
+    try:
+        above, node = found.locate(iri)
+    except KeyError:  # in the instrument, but not one of its subdivisions
+        return OutlinePart()
+    crumbs = [(within, found.instrument)] + [(part.iri, part.citation) for part in above]
+    return OutlinePart(
+        parts=node.children,
+        breadcrumbs=crumbs if "subdivision" in kinds else [],
+        features=node.features,
+    )
 
 
 async def _resource_rdf(endpoint: Endpoint, iri: str, media_type: str) -> Response:
@@ -311,6 +257,7 @@ def _render_resource(
     iri: str,
     answers: list[list[Any]],
     properties: list[tuple[Term, list[Value]]],
+    outline: OutlinePart,
     cite: dict[str, Any] | None = None,
     bound: list[Binding] | None = None,
 ) -> Response:
@@ -318,17 +265,17 @@ def _render_resource(
 
     :param properties: the resource's own statements, as :func:`_property_table` built them
         from the first answer.
+    :param outline: what the page shows of the domain's outline (:func:`_outline_part`).
     """
-    _, incoming_rows, outline_rows, feature_rows, attestation_rows = answers
+    _, incoming_rows, attestation_rows = answers
     kinds = _kinds(properties)
     by_property = {prop.value: values for prop, values in properties}
-    instrument = next((v.term.value for v in by_property.get(f"{_ONTOLOGY}inInstrument", [])), None)
+    instrument = _instrument_of(properties)
     verification = next(
         (_status(v.term) for v in by_property.get(f"{_ONTOLOGY}verification", [])), None
     )
     shown_facts = _KEY_FACTS if "instrument" in kinds else ()
     facts = [(name, by_property[name]) for name in shown_facts if name in by_property]
-    own_features = {_feature_entry(row) for row in feature_rows if row["subdivision"].value == iri}
     response = render(
         "resource.html",
         iri=iri,
@@ -336,13 +283,13 @@ def _render_resource(
         kinds=sorted(kinds),
         properties=properties,
         incoming=_incoming_table(incoming_rows),
-        outline=build_outline(outline_rows, feature_rows, iri),
+        outline=outline.parts,
         facts=facts,
         incomplete=_cut(endpoint, answers),
         attestations=_attestations(attestation_rows),
-        breadcrumbs=_breadcrumbs(iri, outline_rows) if "subdivision" in kinds else [],
+        breadcrumbs=outline.breadcrumbs,
         instrument=instrument,
-        own_features=sorted(own_features, key=lambda f: (f[2], f[1])),
+        own_features=outline.features,
         verification=verification,
         formats=protocol.GRAPH_TYPES,
         cite=cite,
@@ -385,11 +332,15 @@ async def resource_page(request: Request) -> Response:
     if not answers[0] and not answers[1]:
         return await _no_such_resource(endpoint, iri)
     properties = _property_table(answers[0])
+    try:
+        outline = await _outline_part(endpoint, iri, _kinds(properties), _instrument_of(properties))
+    except ProtocolError as error:
+        return _protocol_error_page(error)
     cite = await _citation(endpoint, iri, properties)
     bound = None
     if iri.startswith(str(STATE)):
         bound = await state_bindings(endpoint, iri, iri[len(str(STATE)) :])
-    return _render_resource(endpoint, iri, answers, properties, cite, bound)
+    return _render_resource(endpoint, iri, answers, properties, outline, cite, bound)
 
 
 async def _citation(

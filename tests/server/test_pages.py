@@ -402,6 +402,10 @@ def test_compare_page_by_group(client: httpx.Client, kg: KnowledgeGraph) -> None
         assert f'title="{row.id}">' in body
     for row in outside:
         assert f'title="{row.id}">' not in body
+    # The group choices stay every group of the comparison, the chosen one selected.
+    choices = re.findall(r'<option value="(\w+)"( selected)?>', page.split('name="group"')[1])
+    assert [g for g, _ in choices] == [g for g, _, _ in comparison.groups()]
+    assert [g for g, selected in choices if selected] == ["refusal"]
 
 
 def test_compare_unknown_instrument_is_400_listing_known_ids(
@@ -437,6 +441,15 @@ def test_ontology_page_lists_classes_properties_and_features(
 
 
 # --- the comparison sent by the worker: the domain's object itself, pickled through the pipe ---
+
+
+def test_outline_crosses_the_worker_pipe_unchanged(kg: KnowledgeGraph) -> None:
+    from multiprocessing.reduction import ForkingPickler
+
+    original = kg.outline("eu-jp-mla")
+    received = pickle.loads(ForkingPickler.dumps(original))
+    assert received == original and received.to_text() == original.to_text()
+    assert any(node.features for _, node in received.walk())
 
 
 def test_comparison_crosses_the_worker_pipe_unchanged(kg: KnowledgeGraph) -> None:
