@@ -166,6 +166,9 @@ def test_cli_no_cache_neither_reads_nor_writes(cache: Path) -> None:
     assert kept.exit_code == 0 and len(_entries(cache)) == 1
     again = runner.invoke(app, args)
     assert again.stdout == kept.stdout == bypassed.stdout
+    table = ["compare", *OTHERS]  # the rich table, from kept answers and afresh
+    assert runner.invoke(app, table).stdout == runner.invoke(app, table).stdout
+    assert runner.invoke(app, table).stdout == runner.invoke(app, ["--no-cache", *table]).stdout
     # A kept answer that says something else would show: --no-cache must not read it.
     (entry,) = _entries(cache)
     content = json.loads(entry.read_text(encoding="utf-8"))
