@@ -10,7 +10,8 @@ reads it instead of loading the files and running the query.
 The key is a SHA-256 over a format number, the engine's name, the versions of pyoxigraph and
 rdflib, the code that shapes answers (this module, ``results.py``, ``embedded.py``) and each
 loaded file's name and bytes: a changed byte, an added or removed file, another engine or
-another release of one reads another entry, so a kept answer is never stale. Within an entry an answer is found by its query text and bindings.
+another release of one reads another entry, so a kept answer is never stale. Within an entry
+an answer is found by its query text and bindings.
 
 Kept only what the same files always answer the same way: no answer holding a blank node
 (labels are new at every load), none to a query that could answer differently on the same
