@@ -272,3 +272,15 @@ def test_concurrent_runs_write_whole_entries(cache: Path) -> None:
     (entry,) = _entries(cache)
     assert json.loads(entry.read_text(encoding="utf-8"))["format"] == 1
     assert not list((cache / "answers").glob(".tmp-*"))
+
+
+def test_global_no_cache_also_runs_validation_afresh(cache: Path) -> None:
+    runner = CliRunner()
+    fixture = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.ttl"))[0]
+    args = ["validate", "--standalone", "-f", "json", str(fixture)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 1 and "reused from the cache" not in first.output
+    assert "reused from the cache" in runner.invoke(app, args).output
+    afresh = runner.invoke(app, ["--no-cache", *args])
+    assert afresh.exit_code == 1 and "reused from the cache" not in afresh.output
+    assert json.loads(afresh.stdout) == json.loads(first.stdout)

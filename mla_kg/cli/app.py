@@ -164,7 +164,8 @@ def main(
         typer.Option(
             "--no-cache",
             help="Load the bundled data and run every query afresh, instead of reading the "
-            "answers an earlier run kept for the same files (in the user's cache folder).",
+            "answers an earlier run kept for the same files (in the user's cache folder); "
+            "validate runs afresh too.",
         ),
     ] = False,
     version: Annotated[
