@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from mla_kg import KnowledgeGraph, LoadError, paths
 from mla_kg.cli import app
 from mla_kg.compare.render import comparison_download
+from mla_kg.graph import kept
 from mla_kg.graph.embedded import OxigraphEngine, RdflibEngine
 from mla_kg.graph.kept import MAX_ROWS
 from mla_kg.graph.store import Store
@@ -284,3 +285,18 @@ def test_global_no_cache_also_runs_validation_afresh(cache: Path) -> None:
     afresh = runner.invoke(app, ["--no-cache", *args])
     assert afresh.exit_code == 1 and "reused from the cache" not in afresh.output
     assert json.loads(afresh.stdout) == json.loads(first.stdout)
+
+
+def test_an_entry_stops_growing_at_its_row_bound(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kept, "MAX_ENTRY_ROWS", 3)
+    data = tmp_path / "data.ttl"
+    data.write_text("".join(f'<{EX}s> <{EX}p> "{n}" .\n' for n in range(2)), encoding="utf-8")
+    store = Store(OxigraphEngine(), [data], keep_answers=True)
+    assert len(store.query(ONE_VALUE)) == 2  # kept: 2 rows
+    ordered = ONE_VALUE + " ORDER BY ?o"
+    assert len(store.query(ordered)) == 2  # not kept: 4 rows over the bound
+    (entry,) = _entries(cache)
+    assert len(json.loads(entry.read_text(encoding="utf-8"))["answers"]) == 1
+    assert [str(row["o"]) for row in store.query(ordered)] == ["0", "1"]

@@ -46,8 +46,10 @@ FORMAT = 1
 #: Answers with more rows than this are not kept (they are cheap to recompute relative to
 #: their size on disk, and a user's ad-hoc query should not fill the cache folder).
 MAX_ROWS = 5_000
-#: Answers kept per entry; past it, new answers are not kept.
+#: Answers, and rows over all answers, kept per entry; past either, new answers are not kept
+#: (an entry is rewritten whole with each answer kept, so it stays small).
 MAX_ANSWERS = 500
+MAX_ENTRY_ROWS = 50_000
 #: Entries kept in the folder: the newest, by the time they were written.
 KEEP_ENTRIES = 8
 # Functions and clauses whose answer may differ between two runs over the same data.
@@ -200,7 +202,8 @@ class KeptAnswers:
             return
         # Another run may have kept answers since this one read the entry: keep theirs too.
         answers = {**self._read(), **(self._answers or {})}
-        if len(answers) >= MAX_ANSWERS:
+        rows = sum(len(kept.get("rows", ())) for kept in answers.values() if isinstance(kept, dict))
+        if len(answers) >= MAX_ANSWERS or rows + len(encoded.get("rows", ())) > MAX_ENTRY_ROWS:
             return
         answers[request] = encoded
         self._answers = answers
@@ -228,4 +231,4 @@ class KeptAnswers:
             return
 
 
-__all__ = ["FORMAT", "KEEP_ENTRIES", "MAX_ANSWERS", "MAX_ROWS", "KeptAnswers"]
+__all__ = ["FORMAT", "KEEP_ENTRIES", "MAX_ANSWERS", "MAX_ENTRY_ROWS", "MAX_ROWS", "KeptAnswers"]
