@@ -45,3 +45,14 @@ def test_the_prepared_shapes_report_what_the_shapes_as_written_report(
     assert sum(len(report["results"]) for report in as_written.values()) > len(FIXTURES) / 2
     for fixture in FIXTURES:
         assert prepared[fixture] == as_written[fixture], fixture.name
+
+
+@pytest.mark.parametrize(
+    "name", ["ArticleShape-feature-not-in-features-yaml.ttl", "SourceShape-without-kind.ttl"]
+)
+def test_with_the_bundled_data_too(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    fixture = Path(__file__).parent / "shapes" / "invalid" / name
+    prepared = validation.validate([fixture]).to_dict()
+    monkeypatch.setattr(validation, "_own_targets", lambda shapes: shapes)
+    as_written = validation.validate([fixture]).to_dict()
+    assert prepared["results"] and prepared == as_written
