@@ -40,6 +40,10 @@ class KnowledgeGraph(Store):
     :param extra_files: RDF files to load as well (Turtle, N-Triples, RDF/XML, JSON-LD).
     :param include_bundled: whether to load the bundled ``ontology/`` (with the shapes) and
         ``data/``.
+    :param keep_answers: keep query answers over exactly these files in the user's cache
+        folder and answer later runs from there, loading the files only for a question not
+        answered before (:mod:`mla_kg.graph.kept`; ``mla-kg`` does this unless given
+        ``--no-cache``). A load error then shows at the first such question.
     :raises LoadError: naming the file, line and cause when a file cannot be read; nothing
         is loaded then.
 
@@ -53,6 +57,8 @@ class KnowledgeGraph(Store):
         backend: str | Engine = "oxigraph",
         extra_files: Iterable[str | Path] = (),
         include_bundled: bool = True,
+        *,
+        keep_answers: bool = False,
     ) -> None:
         engine = open_engine(backend) if isinstance(backend, str) else backend
         files: list[Path] = []
@@ -60,7 +66,9 @@ class KnowledgeGraph(Store):
             if not paths.ONTOLOGY_DIR.is_dir():
                 raise LoadError(paths.ONTOLOGY_DIR, None, "the bundled ontology folder is missing")
             files += paths.ontology_files() + paths.data_files()
-        super().__init__(engine, [*files, *(Path(file) for file in extra_files)])
+        super().__init__(
+            engine, [*files, *(Path(file) for file in extra_files)], keep_answers=keep_answers
+        )
 
     @classmethod
     def remote(

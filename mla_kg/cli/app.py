@@ -97,7 +97,9 @@ def graph(ctx: typer.Context) -> KnowledgeGraph:
             _refuse_empty(remote, obj["endpoint"], obj.get("graph_iri"))
             obj["graph"] = remote
         else:
-            obj["graph"] = KnowledgeGraph(backend=obj.get("backend", "oxigraph"))
+            obj["graph"] = KnowledgeGraph(
+                backend=obj.get("backend", "oxigraph"), keep_answers=obj.get("keep_answers", True)
+            )
     return obj["graph"]
 
 
@@ -157,6 +159,15 @@ def main(
     timeout: Annotated[
         float, typer.Option(help="With --endpoint: seconds to wait for each answer.", min=0.1)
     ] = 60.0,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Load the bundled data and run every query afresh, instead of reading the "
+            "answers an earlier run kept for the same files (in the user's cache folder); "
+            "validate runs afresh too.",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
@@ -165,4 +176,10 @@ def main(
     if graph_iri is not None and endpoint is None:
         raise typer.BadParameter("--graph needs --endpoint", param_hint="--graph")
     obj = ctx.ensure_object(dict)
-    obj.update(backend=backend.value, endpoint=endpoint, graph_iri=graph_iri, timeout=timeout)
+    obj.update(
+        backend=backend.value,
+        endpoint=endpoint,
+        graph_iri=graph_iri,
+        timeout=timeout,
+        keep_answers=not no_cache,
+    )

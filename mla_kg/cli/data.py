@@ -247,7 +247,9 @@ def validate(
         else nullcontext()
     )
     with progress:
-        report = run_validation(files, include_data=not standalone, cache=not no_cache)
+        # `mla-kg --no-cache validate` turns the validation cache off too.
+        cached = not no_cache and ctx.ensure_object(dict).get("keep_answers", True)
+        report = run_validation(files, include_data=not standalone, cache=cached)
     if report.from_cache:
         console(stderr=True).print(
             "note: results reused from the cache (same files, shapes, checks and versions as "

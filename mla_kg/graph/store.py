@@ -34,6 +34,7 @@ from mla_kg.errors import (
 from mla_kg.graph import queries
 from mla_kg.graph.embedded import OxigraphEngine
 from mla_kg.graph.files import RDF_OUTPUT_FORMATS
+from mla_kg.graph.kept import KeptAnswers
 from mla_kg.graph.results import QueryResult
 from mla_kg.namespaces import FEATURE_SCHEME, ORG
 
@@ -129,20 +130,49 @@ class Store:
     :param engine: the engine holding (or about to hold) the triples.
     :param files: RDF files to load into it now; an empty embedded engine loads them the fastest
         way it can.
+    :param keep_answers: keep SELECT and ASK answers over exactly these files in the user's
+        cache folder, and answer from there in later runs (see :mod:`mla_kg.graph.kept`); the
+        files are then loaded only when a question has no kept answer, so a load error shows
+        at that question rather than here. Ignored for a remote engine or without files, and
+        when caching is off (``MLA_KG_CACHE_DIR`` set but empty).
     :raises LoadError: naming the file, line and cause; nothing is loaded then.
     """
 
-    def __init__(self, engine: Engine, files: Iterable[str | Path] = ()) -> None:
+    def __init__(
+        self, engine: Engine, files: Iterable[str | Path] = (), *, keep_answers: bool = False
+    ) -> None:
         self._backend = engine
         self.files: list[Path] = []
         self._indexes: dict[str, dict[str, URIRef]] = {}
         self._derived: dict[str, Any] = {}
+        self._pending: list[Path] = []
+        self._kept: KeptAnswers | None = None
         files = [Path(file) for file in files]
-        if isinstance(engine, OxigraphEngine) and not len(engine):
+        if keep_answers and files and engine.name != "remote" and not len(engine):
+            self._kept = KeptAnswers.open(engine.name, files)
+        if self._kept is not None:
+            self._pending = files  # loaded by the first question no kept answer answers
+            self.files += files
+        elif isinstance(engine, OxigraphEngine) and not len(engine):
             engine.load_new(files)
             self.files += files
         elif files:
             self.load(files)
+
+    def _engine(self) -> Engine:
+        """Return the engine, with the files still pending loaded into it."""
+        if self._pending:
+            files, self._pending = self._pending, []
+            try:
+                if isinstance(self._backend, OxigraphEngine):
+                    self._backend.load_new(files)
+                else:
+                    self._backend.add([self._backend.parse(path) for path in files])
+            except BaseException:
+                self._kept = None  # the files did not load: no answer is kept over them
+                self.files = [path for path in self.files if path not in files]
+                raise
+        return self._backend
 
     @property
     def backend(self) -> str:
@@ -164,15 +194,17 @@ class Store:
         :raises LoadError: naming the file, line and cause; the graph is then unchanged.
         """
         files = [Path(file) for file in files]
-        parsed = [self._backend.parse(path) for path in files]
-        self._backend.add(parsed)
+        engine = self._engine()
+        parsed = [engine.parse(path) for path in files]
+        engine.add(parsed)
+        self._kept = None  # the kept answers are those of the files before these
         self.files += files
         self._indexes.clear()
         self._derived.clear()
 
     def __len__(self) -> int:
         """Return the number of triples."""
-        return len(self._backend)
+        return len(self._engine())
 
     def __repr__(self) -> str:
         name = type(self).__name__
@@ -207,7 +239,14 @@ class Store:
         single, lists = queries.split_bindings(bindings)
         if lists:
             sparql = sparql.rstrip() + queries.render_values(lists)
-        return self._backend.query(sparql, single)
+        kept = self._kept
+        if kept is None:
+            return self._engine().query(sparql, single)
+        answer = kept.get(sparql, single)
+        if answer is None:
+            answer = self._engine().query(sparql, single)
+            kept.keep(sparql, single, answer)
+        return answer
 
     def run(self, name: str | queries.NamedQuery, **params: object) -> QueryResult:
         """Run a named query of ``queries/`` with parameters typed by its header.
@@ -290,11 +329,11 @@ class Store:
         """
         if format not in RDF_OUTPUT_FORMATS:
             raise UnsupportedFormat(format, RDF_OUTPUT_FORMATS)
-        return self._backend.serialize(format)
+        return self._engine().serialize(format)
 
     def to_rdflib(self) -> Graph:
         """Return a copy of the graph as an rdflib Graph (for networkx views and the like)."""
-        return self._backend.to_rdflib()
+        return self._engine().to_rdflib()
 
     @property
     def store(self) -> ox.Store | Graph:
@@ -302,7 +341,7 @@ class Store:
 
         For tools that take one of these directly (pyshacl takes both); do not modify it.
         """
-        backend = self._backend
+        backend = self._engine()
         return backend.store if isinstance(backend, OxigraphEngine) else backend.graph  # type: ignore[attr-defined]
 
 
