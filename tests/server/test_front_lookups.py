@@ -14,6 +14,7 @@ of every complete answer must be the same multiset.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from mla_kg.server.engine import Engine, SparqlJob, WorkerSettings
 from mla_kg.server.lanes import lookup_pattern
 from mla_kg.server.lookups import FrontLookups
 from mla_kg.server.protocol import ProtocolError
+from mla_kg.server.results import _json_term, json_term_text
 
 ACCEPTS = [
     None,
@@ -168,3 +170,21 @@ def test_a_term_pyoxigraph_refuses_goes_to_the_worker(stores) -> None:
     assert lookup is not None
     assert asyncio.run(front.answer(lookup, SparqlJob("", None, 10))) is None
     assert front.status()["handed_to_worker"] == before + 1
+
+
+def test_the_fast_json_term_writer_is_json_dumps_to_the_byte(stores) -> None:
+    front, _, _ = stores
+    extra = [
+        ox.Literal('a\n"b\u2028\u00e9\x01\\'),
+        ox.BlankNode("b1"),
+        ox.Literal("x", language="en-gb"),
+    ]
+    terms = {
+        t
+        for q in front.store.quads_for_pattern(None, None, None)
+        for t in (q.subject, q.predicate, q.object)
+    }
+    for term in [*terms, *extra]:
+        expected = json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+        assert json_term_text(term) == expected, term
+    assert len(terms) > 5_000
