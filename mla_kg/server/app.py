@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import shutil
 import tempfile
@@ -300,9 +301,14 @@ def _lifespan(endpoint: Endpoint, serving: _Serving) -> Any:
                 include_bundled=serving.include_bundled,
                 **serving.settings,
             )
+            # The lookup worker answers only bounded lookups: from the on-disk store, read-only,
+            # in the same order as the serving process's own scans, without a copy in memory.
+            lookup_settings = dataclasses.replace(
+                settings, read_only_store=str(dataset.store_path or "") or None
+            )
             pools = [
                 WorkerPool(settings, serving.size, endpoint.timeout),
-                WorkerPool(settings, LOOKUP_WORKERS, endpoint.timeout),
+                WorkerPool(lookup_settings, LOOKUP_WORKERS, endpoint.timeout),
             ]
             await asyncio.gather(*(pool.start() for pool in pools))
             app.state.descriptions = Descriptions(dataset)

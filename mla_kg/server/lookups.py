@@ -96,8 +96,9 @@ class FrontLookups:
             return None
         open_scan, columns = scan
         if lookup.form == "ASK":
+            answer = self.answer_ask(open_scan, job)
             self._count()
-            return self.answer_ask(open_scan, job)
+            return answer
         select = SelectScan(open_scan, columns, lookup, job)
         select.collect(INLINE_ROWS)
         select.release()
