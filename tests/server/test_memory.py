@@ -25,6 +25,9 @@ from types import ModuleType
 import httpx
 import pytest
 
+from mla_kg.errors import LoadError
+from mla_kg.server.dataset import build_dataset, build_in_child
+
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "bench" / "corpus.py"
 TRIPLES = 300_000
@@ -94,3 +97,18 @@ def test_the_serving_process_does_not_hold_the_data(
     # A worker holds the bundled data and the corpus once; the serving process must never have
     # held them (measured at 300k triples: 56 MB against 143 MB; built in place, 362 MB).
     assert front_peak < worker_rss, (front_peak, worker_rss)
+
+
+def test_a_load_error_in_the_build_process_reaches_the_server_as_itself(tmp_path: Path) -> None:
+    # The server (and `mla-kg serve`) must report a broken file as before the build moved
+    # out: the same LoadError, message and exit code.
+    broken = tmp_path / "broken.nt"
+    broken.write_text("<http://example.org/a> <http://example.org/b> .\n", encoding="utf-8")
+    graphs = {"http://example.org/g": broken}
+    with pytest.raises(LoadError) as in_place:
+        build_dataset(tmp_path / "here", (), graphs, include_bundled=False)
+    with pytest.raises(LoadError) as in_child:
+        build_in_child(tmp_path / "there", (), graphs, include_bundled=False)
+    assert str(in_child.value) == str(in_place.value)
+    assert "broken.nt" in str(in_child.value)
+    assert in_child.value.exit_code == in_place.value.exit_code == 2
