@@ -92,7 +92,7 @@ _TOKEN = re.compile(
       | (?P<variable>{_VARIABLE})
       | (?P<prefix_decl>PREFIX(?=\s))
       | (?P<keyword>SELECT|WHERE|LIMIT|ASK)(?![A-Za-z0-9_:\-])
-      | (?P<a>a)(?=\s)
+      | (?P<a>(?-i:a))(?=\s)  # ``a`` is lower-case only, unlike the keywords
       | (?P<prefix_name>(?:[A-Za-z][A-Za-z0-9_\-]*)?:)(?=[\s<])
       | (?P<pname>{_PNAME})
       | (?P<number>{_NUMBER})(?![A-Za-z0-9_.:])
@@ -234,7 +234,7 @@ def _lookup(
     """Build the :class:`Lookup` of an accepted query whose pattern opens at ``brace``."""
     try:
         pattern = tuple(_pattern_term(token, prefixes) for token in tokens[brace + 1 : brace + 4])
-    except KeyError:  # an undeclared prefix: the engine explains that error
+    except (KeyError, ValueError):  # an undeclared prefix, an odd number: for the engine
         return None
     form = tokens[_first_keyword(tokens)][1].upper()
     in_pattern = tuple(term.value for term in pattern if term.kind == "variable")
@@ -273,6 +273,8 @@ def _pattern_term(token: tuple[str, str], prefixes: dict[str, str]) -> PatternTe
     if kind == "a":
         return PatternTerm("iri", RDF_TYPE)
     if kind == "number":
+        if text != str(int(text)):  # leading zeros: how the engine matches them is its call
+            raise ValueError(text)
         return PatternTerm("literal", text, XSD_INTEGER)
     parts = _LITERAL_PARTS.match(text)
     assert parts is not None  # the token grammar has matched it already

@@ -88,6 +88,8 @@ REFUSED = {
     "predicate list": f"SELECT * {{ {IRI} ?p ?o ; ?q ?r }}",
     "unicode line separator": f"SELECT * {{ {IRI}\u2028?p ?o }}",
     "negative limit": f"SELECT * {{ {IRI} ?p ?o }} LIMIT -1",
+    "upper-case a": "SELECT * { ?s A mla:Instrument }",
+    "integer with leading zeros": "SELECT * { ?s mla:order 007 }",
     "base": "BASE <http://e/> SELECT * WHERE { <a> ?p ?o }",
     "update": f"INSERT DATA {{ {IRI} <x:p> <x:o> }}",
     "empty": "",
