@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import shutil
 import tempfile
@@ -49,7 +50,7 @@ from mla_kg.namespaces import PREFIXES
 from mla_kg.paths import ONTOLOGY_DIR
 from mla_kg.server import guard, protocol, results
 from mla_kg.server.access_log import AccessLogMiddleware
-from mla_kg.server.dataset import DUMPS, build_dataset
+from mla_kg.server.dataset import DUMPS, build_in_child
 from mla_kg.server.discovery import Descriptions
 from mla_kg.server.endpoint import (  # noqa: F401  (GraphAnswer: the pages' import path)
     Endpoint,
@@ -64,6 +65,7 @@ from mla_kg.server.limits import (  # noqa: F401  (MAX_URL_BYTES: imported from 
     MAX_BODY_BYTES,
     MAX_URL_BYTES,
 )
+from mla_kg.server.lookups import FrontLookups
 from mla_kg.server.middleware import GuardMiddleware, NoSniffMiddleware
 from mla_kg.server.protocol import ProtocolError
 from mla_kg.server.responses import TimedResponse, error_response
@@ -229,6 +231,7 @@ async def health(request: Request) -> Response:
         "max_bytes": endpoint.max_bytes,
         "workers": workers,
         "lookup_lane": lookup,
+        "front_lookups": endpoint.front_lookups.status() if endpoint.front_lookups else None,
         "clients": endpoint.slots.status(),
     }
     return JSONResponse(body, status_code=200 if workers["alive"] else 503)
@@ -278,6 +281,7 @@ class _Serving:
     include_bundled: bool
     size: int
     settings: dict[str, Any]
+    front_lookups: bool = True
 
 
 def _lifespan(endpoint: Endpoint, serving: _Serving) -> Any:
@@ -289,7 +293,7 @@ def _lifespan(endpoint: Endpoint, serving: _Serving) -> Any:
         pools: list[WorkerPool] = []
         try:
             dataset = await asyncio.to_thread(
-                build_dataset, directory, serving.files, serving.graphs, serving.include_bundled
+                build_in_child, directory, serving.files, serving.graphs, serving.include_bundled
             )
             settings = WorkerSettings(
                 quads_path=str(dataset.quads_path),
@@ -297,13 +301,20 @@ def _lifespan(endpoint: Endpoint, serving: _Serving) -> Any:
                 include_bundled=serving.include_bundled,
                 **serving.settings,
             )
+            # The lookup worker answers only bounded lookups: from the on-disk store, read-only,
+            # in the same order as the serving process's own scans, without a copy in memory.
+            lookup_settings = dataclasses.replace(
+                settings, read_only_store=str(dataset.store_path or "") or None
+            )
             pools = [
                 WorkerPool(settings, serving.size, endpoint.timeout),
-                WorkerPool(settings, LOOKUP_WORKERS, endpoint.timeout),
+                WorkerPool(lookup_settings, LOOKUP_WORKERS, endpoint.timeout),
             ]
             await asyncio.gather(*(pool.start() for pool in pools))
             app.state.descriptions = Descriptions(dataset)
             app.state.ontology_bodies = await asyncio.to_thread(_ontology_bodies)
+            if serving.front_lookups and dataset.store_path is not None:
+                endpoint.front_lookups = FrontLookups(str(dataset.store_path))
             endpoint.dataset, (endpoint.pool, endpoint.lookup_pool) = dataset, pools
             log.info(
                 "serving %d triples (%d named graphs) with %d query workers and a lookup "
@@ -315,7 +326,7 @@ def _lifespan(endpoint: Endpoint, serving: _Serving) -> Any:
             )
             yield
         finally:
-            endpoint.pool = endpoint.lookup_pool = None
+            endpoint.pool = endpoint.lookup_pool = endpoint.front_lookups = None
             for pool in pools:
                 await pool.stop()
             shutil.rmtree(directory, ignore_errors=True)
@@ -375,6 +386,7 @@ def get_app(
     client_queries: int = DEFAULT_CLIENT_QUERIES,
     public_url: str | None = None,
     pages: bool = True,
+    front_lookups: bool = True,
 ) -> Starlette:
     """Build the server application; its lifespan builds the dataset and starts the workers.
 
@@ -393,6 +405,8 @@ def get_app(
     :param client_queries: the most pool queries one client may have running (0: no cap).
     :param public_url: the base URL the server is published at (behind a proxy), ending in ``/``.
     :param pages: whether to mount the HTML pages of :mod:`mla_kg.server.pages`.
+    :param front_lookups: answer bounded lookups in this process (:mod:`.lookups`); off, the
+        lookup worker answers them (the tests compare the two).
     """
     if timeout <= 0 or max_rows < 1:
         raise ValueError("timeout must be positive and max_rows at least 1")
@@ -418,6 +432,7 @@ def get_app(
             "allow_federation": allow_federation,
             "network_sandbox": network_sandbox,
         },
+        front_lookups=front_lookups,
     )
     routes, html_pages = _routes(endpoint, pages)
     app = Starlette(

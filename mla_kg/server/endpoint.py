@@ -24,8 +24,9 @@ from mla_kg.paths import PAGE_QUERIES_DIR
 from mla_kg.server import results
 from mla_kg.server.dataset import Dataset
 from mla_kg.server.engine import CompareJob, Job, OutlineJob, RowsJob, SparqlJob
-from mla_kg.server.lanes import ClientSlots, TooManyQueries, lookup_lane
+from mla_kg.server.lanes import ClientSlots, TooManyQueries, lookup_pattern
 from mla_kg.server.limits import DEFAULT_CLIENT_QUERIES, DEFAULT_MAX_BYTES
+from mla_kg.server.lookups import FrontLookups
 from mla_kg.server.protocol import ProtocolError
 from mla_kg.server.worker import WorkerPool
 
@@ -105,6 +106,8 @@ class Endpoint:
         #: Whether the query workers run in the network sandbox (set by the app; shown on /sparql).
         self.network_sandbox = False
         self.lookup_pool: WorkerPool | None = None
+        #: Lookups answered in this process (:mod:`mla_kg.server.lookups`), once started.
+        self.front_lookups: FrontLookups | None = None
         self.slots = ClientSlots(client_queries)
         self.pool: WorkerPool | None = None
         self.dataset: Dataset | None = None
@@ -151,13 +154,22 @@ class Endpoint:
         return answer
 
     async def run_query(self, job: SparqlJob, client: str) -> Any:
-        """Run a protocol query: a bounded lookup on its lane, the rest on the pool.
+        """Run a protocol query: a bounded lookup here or on its lane, the rest on the pool.
+
+        A lookup over the default dataset (no ``default-graph-uri`` or ``named-graph-uri``;
+        the classifier refuses ``FROM``) is answered in this process when it can be, else by
+        the lookup worker.
 
         :param client: who asks (the client's address), for the cap on running queries.
         :raises ProtocolError: 429 when the client already has its share of pool queries.
         """
         graphs_named = job.default_graphs is not None or job.named_graphs is not None
-        if self.lookup_pool is not None and not graphs_named and lookup_lane(job.query):
+        lookup = None if graphs_named else lookup_pattern(job.query)
+        if lookup is not None and self.front_lookups is not None:
+            answer = await self.front_lookups.answer(lookup, job)
+            if answer is not None:
+                return answer
+        if lookup is not None and self.lookup_pool is not None:
             return await self.run(job, lookup=True)
         try:
             with self.slots.hold(client):

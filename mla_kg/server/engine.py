@@ -34,6 +34,8 @@ class WorkerSettings:
     :ivar allow_federation: whether ``SERVICE`` may run (off: the server opens no connections).
     :ivar network_sandbox: whether each worker installs the network sandbox
         (:mod:`mla_kg.server.sandbox`) before it loads data; never with ``allow_federation``.
+    :ivar read_only_store: an on-disk store of the dataset to open read-only instead of
+        loading ``quads_path`` into memory (the lookup worker: bounded queries, no copy).
     """
 
     quads_path: str
@@ -42,6 +44,7 @@ class WorkerSettings:
     memory_limit_mb: int | None = None
     allow_federation: bool = False
     network_sandbox: bool = True
+    read_only_store: str | None = None
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,29 @@ def _tsv_value(term: Any) -> str:
 
 
 _COMPACT = (",", ":")
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=_COMPACT)
+_STRING: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def json_term_text(term: Any) -> str:
+    """Return a term as compact SPARQL JSON text: ``json.dumps(_json_term(term))`` to the byte.
+
+    Written out for the common terms: ``json.dumps`` with options builds an encoder on every
+    call, about half the time of a one-resource lookup's answer.
+    """
+    if isinstance(term, ox.NamedNode):
+        return '{"type":"uri","value":' + _STRING(term.value) + "}"
+    if isinstance(term, ox.Literal):
+        text = '{"type":"literal","value":' + _STRING(term.value)
+        if term.language:
+            return text + ',"xml:lang":' + _STRING(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype != XSD_STRING:
+            return text + ',"datatype":' + _STRING(datatype) + "}"
+        return text + "}"
+    return str(_ENCODER.encode(_json_term(term)))
+
+
 #: Room kept free under the byte cap for the end of an answer and its truncation marker.
 _MARKER_ROOM = 1_024
 
@@ -230,9 +253,7 @@ def _row_writer(variables: Sequence[str], media_type: str) -> Any:
 
         def json_term(term: Any) -> str:
             if term not in rendered:
-                rendered[term] = json.dumps(
-                    _json_term(term), ensure_ascii=False, separators=_COMPACT
-                )
+                rendered[term] = json_term_text(term)
             return rendered[term]
 
         names = [json.dumps(var, ensure_ascii=False) for var in variables]

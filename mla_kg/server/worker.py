@@ -77,9 +77,12 @@ def worker_main(connection: Connection, settings: WorkerSettings) -> None:
     os.environ["RUST_BACKTRACE"] = "0"
     _limit_memory(settings.memory_limit_mb)
     try:
-        store = ox.Store()
-        # Nothing else writes to the store, so the load needs no transaction.
-        store.bulk_load(path=settings.quads_path, format=ox.RdfFormat.N_QUADS)
+        if settings.read_only_store:
+            store = ox.Store.read_only(settings.read_only_store)
+        else:
+            store = ox.Store()
+            # Nothing else writes to the store, so the load needs no transaction.
+            store.bulk_load(path=settings.quads_path, format=ox.RdfFormat.N_QUADS)
         engine = Engine(store, settings)
     except (OSError, SyntaxError, MemoryError) as error:
         connection.send(("failed", f"cannot load the dataset {settings.quads_path}: {error}"))

@@ -16,7 +16,13 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Variable
 
 from mla_kg.namespaces import PREFIXES
-from mla_kg.server.lanes import ClientSlots, TooManyQueries, lookup_lane
+from mla_kg.server.lanes import (
+    ClientSlots,
+    PatternTerm,
+    TooManyQueries,
+    lookup_lane,
+    lookup_pattern,
+)
 
 PROLOGUE = "PREFIX mla: <https://w3id.org/mla-kg/ontology#> "
 IRI = "<https://w3id.org/mla-kg/id/state/JP>"
@@ -65,6 +71,25 @@ REFUSED = {
     "long string": "SELECT * WHERE { ?s ?p '''a''' }",
     "blank node": "SELECT * WHERE { _:b ?p ?o }",
     "from": f"SELECT * FROM <http://e/g> WHERE {{ {IRI} ?p ?o }}",
+    "from named": f"SELECT * FROM NAMED <http://e/g> WHERE {{ {IRI} ?p ?o }}",
+    "comment ended by a carriage return": f"SELECT * {{ #\r {IRI} ?p ?o }}",
+    "escape in a prefixed name": f"{PROLOGUE}SELECT * {{ ?s mla:p\\' ?o }}",
+    "escape in a variable": f"SELECT * {{ {IRI} ?p ?o\\u0061 }}",
+    "service after the pattern": f"SELECT * {{ {IRI} ?p ?o }} SERVICE <http://127.0.0.1:9/> {{}}",
+    "service as a keyword-like name": f"SELECT * {{ {IRI} ?p ?o . SERVICE <x:a> {{ ?a ?b ?c }} }}",
+    "undeclared prefix": "SELECT * { ?s nope:p ?o }",
+    "ask with limit": f"ASK {{ {IRI} ?p ?o }} LIMIT 1",
+    "variable projected twice": f"SELECT ?p ?p {{ {IRI} ?p ?o }}",
+    "expression in select": f"SELECT (STR(?o) AS ?x) {{ {IRI} ?p ?o }}",
+    "bind": f"SELECT * {{ {IRI} ?p ?o BIND(1 AS ?x) }}",
+    "triple term": "SELECT * { ?s ?p <<( <x:a> <x:b> <x:c> )>> }",
+    "collection": "SELECT * { <x:a> ?p (1 2) }",
+    "object list": f"SELECT * {{ {IRI} ?p ?o , ?q }}",
+    "predicate list": f"SELECT * {{ {IRI} ?p ?o ; ?q ?r }}",
+    "unicode line separator": f"SELECT * {{ {IRI}\u2028?p ?o }}",
+    "negative limit": f"SELECT * {{ {IRI} ?p ?o }} LIMIT -1",
+    "upper-case a": "SELECT * { ?s A mla:Instrument }",
+    "integer with leading zeros": "SELECT * { ?s mla:order 007 }",
     "base": "BASE <http://e/> SELECT * WHERE { <a> ?p ?o }",
     "update": f"INSERT DATA {{ {IRI} <x:p> <x:o> }}",
     "empty": "",
@@ -80,6 +105,67 @@ def test_lookups_are_accepted(text):
 @pytest.mark.parametrize("kind", sorted(REFUSED))
 def test_everything_else_goes_to_the_pool(kind):
     assert not lookup_lane(REFUSED[kind]), REFUSED[kind]
+
+
+MLA = "https://w3id.org/mla-kg/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@pytest.mark.parametrize(
+    ("text", "variables", "pattern", "limit"),
+    [
+        (
+            f"SELECT ?p ?o WHERE {{ {IRI} ?p ?o }}",
+            ("p", "o"),
+            ("iri:https://w3id.org/mla-kg/id/state/JP", "var:p", "var:o"),
+            None,
+        ),
+        (  # SELECT *: pyoxigraph names the variables sorted
+            "select * where { ?s a mla:Instrument . } limit 7",
+            ("s",),
+            ("var:s", f"iri:{RDF_TYPE}", f"iri:{MLA}Instrument"),
+            7,
+        ),
+        (  # a declaration overrides a predeclared prefix
+            'PREFIX mla: <http://e/> SELECT ?x ?s { ?s mla:n "J"@en }',
+            ("x", "s"),
+            ("var:s", "iri:http://e/n", "literal:J@en"),
+            None,
+        ),
+        (
+            'SELECT $s { $s mla:date "2024-01-25"^^xsd:date }',
+            ("s",),
+            ("var:s", f"iri:{MLA}date", f"literal:2024-01-25^^{XSD}date"),
+            None,
+        ),
+        (
+            "PREFIX : <http://e/> ASK { :a ?p 5 }",
+            (),
+            ("iri:http://e/a", "var:p", f"literal:5^^{XSD}integer"),
+            None,
+        ),
+        (
+            'SELECT * { ?z ?a "x" }',
+            ("a", "z"),
+            ("var:z", "var:a", f"literal:x^^{XSD}string"),
+            None,
+        ),
+    ],
+)
+def test_the_classifier_returns_the_pattern_with_prefixes_resolved(text, variables, pattern, limit):
+    def short(term: PatternTerm) -> str:
+        if term.kind == "variable":
+            return f"var:{term.value}"
+        if term.kind == "iri":
+            return f"iri:{term.value}"
+        return f"literal:{term.value}" + (f"@{term.lang}" if term.lang else f"^^{term.datatype}")
+
+    lookup = lookup_pattern(text)
+    assert lookup is not None, text
+    assert lookup.variables == variables
+    assert tuple(short(term) for term in lookup.pattern) == pattern
+    assert lookup.limit == limit
 
 
 def is_bounded(text: str) -> bool:
