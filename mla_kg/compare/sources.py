@@ -163,13 +163,21 @@ def sheet_of(iri: str, key: str) -> str | None:
     return None
 
 
-def catalogue(kg: GraphStore) -> dict[str, Source]:
-    """Return every source of the graph by IRI (named query ``sources``), kept per graph."""
-    cache = kg.derived("sources")
+def catalogue(kg: GraphStore, iris: Iterable[str] | None = None) -> dict[str, Source]:
+    """Return the sources of the graph by IRI (named query ``sources``).
+
+    :param iris: only these sources (what a comparison cites: a few dozen of the graph's
+        hundreds, which at 100k triples makes the difference between 15 ms and 1 ms);
+        ``None`` for every source, kept per graph.
+    """
+    cache = kg.derived("sources") if iris is None else None
     if cache is not None and "all" in cache:
         return cache["all"]
+    wanted = {} if iris is None else {"source": sorted(set(iris))}
+    if iris is not None and not wanted["source"]:
+        return {}
     rows: dict[str, dict[str, Any]] = {}
-    for row in kg.run("sources").rows:
+    for row in kg.run("sources", **wanted).rows:
         iri = str(row["source"])
         found = rows.setdefault(iri, {"urls": [], **{k: str(v) for k, v in row.items()}})
         if row.get("url") is not None and str(row["url"]) not in found["urls"]:
@@ -199,8 +207,9 @@ def unknown_source(iri: str) -> Source:
 
 def load_sources(kg: GraphStore, iris: Iterable[str]) -> dict[str, Source]:
     """Return the sources of these IRIs by IRI, as the graph names them (see :func:`distinct`)."""
-    known = catalogue(kg)
-    return {iri: known.get(iri) or unknown_source(iri) for iri in sorted(set(iris))}
+    cited = sorted(set(iris))
+    known = catalogue(kg, cited)
+    return {iri: known.get(iri) or unknown_source(iri) for iri in cited}
 
 
 def distinct(sources: Mapping[str, Source]) -> dict[str, Source]:
