@@ -61,6 +61,25 @@ def _limit_memory(megabytes: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _few_malloc_arenas() -> None:
+    """Keep glibc to two malloc arenas, so the memory cap counts data, not reservations.
+
+    Every thread that allocates may get an arena of its own, each reserving 64 MB of address
+    space; under ``RLIMIT_AS`` (``--worker-memory``) the engine's loading threads then could not
+    get a stack (``std::system_error: Resource temporarily unavailable``), and the worker died
+    while starting. ``mallopt`` takes effect at once, unlike ``MALLOC_ARENA_MAX``, which glibc
+    reads only when the process starts.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to tune
+        return
+    m_arena_max = -8
+    libc.mallopt(m_arena_max, 2)
+
+
 def worker_main(connection: Connection, settings: WorkerSettings) -> None:
     """Serve jobs from ``connection`` until it closes (the entry point of a worker process).
 
@@ -75,6 +94,7 @@ def worker_main(connection: Connection, settings: WorkerSettings) -> None:
     # An allocation past the memory cap aborts the engine; a backtrace would only take more
     # memory and seconds (symbolizing) before the worker dies anyway.
     os.environ["RUST_BACKTRACE"] = "0"
+    _few_malloc_arenas()
     _limit_memory(settings.memory_limit_mb)
     try:
         if settings.read_only_store:
